@@ -1,0 +1,21 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Warnings are errors in every target: the hub is built with `-warnings-as-errors` by the README's commands
+// (SwiftPM refuses `unsafeFlags` in packages used as dependencies, so the flag is passed on the command line).
+let package = Package(
+    name: "SSEHub",
+    products: [
+        .library(name: "SSEHub", targets: ["SSEHub"]),
+        .library(name: "Broadcast", targets: ["Broadcast"]),
+        .executable(name: "hub", targets: ["HubServer"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CLinuxSys", path: "Sources/CLinuxSys"),
+        .target(name: "SSEHub", dependencies: ["CLinuxSys"]),
+        .target(name: "Broadcast", dependencies: ["SSEHub"]),
+        .executableTarget(name: "HubServer", dependencies: ["Broadcast"]),
+        .testTarget(name: "SSEHubTests", dependencies: ["SSEHub", "Broadcast"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

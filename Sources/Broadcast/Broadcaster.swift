@@ -1,0 +1,44 @@
+@_exported import SSEHub
+
+/// The public broadcast API: publish events to a hub's subscribers from any thread, and subscribe in-process.
+///
+/// Either start a hub of its own (`Broadcaster.start`) or attach to a hub the program already runs. Every
+/// method returns without blocking on I/O: events are queued to the hub's loops, which write them.
+public final class Broadcaster: Sendable {
+    public let hub: Hub
+
+    /// Attaches to a running hub.
+    public init(attachingTo hub: Hub) {
+        self.hub = hub
+    }
+
+    /// Starts a hub with `configuration` (listening at once) and returns its broadcaster.
+    public static func start(
+        _ configuration: HubConfiguration = HubConfiguration(), routes: (inout RouterBuilder) -> Void = { _ in }
+    ) throws -> Broadcaster {
+        Broadcaster(attachingTo: try Hub.start(configuration, routes: routes))
+    }
+
+    /// Sends `data` as one event to every subscriber of `channel`. Multi-line data becomes several `data:`
+    /// lines. Returns the event's id.
+    @discardableResult
+    public func broadcast(channel: String, event: String? = nil, data: String) throws(HubError) -> EventID {
+        try hub.publish(channels: [channel], event: event, data: data.utf8).id
+    }
+
+    /// Sends one event to several channels; a subscriber of more than one of them receives it once.
+    @discardableResult
+    public func broadcast(channels: [String], event: String? = nil, data: String) throws(HubError) -> PublishReceipt {
+        try hub.publish(channels: channels, event: event, data: data.utf8)
+    }
+
+    /// Events of `channels` published from now on, as an `AsyncSequence`.
+    public func subscribe(to channels: String...) throws(HubError) -> EventStream {
+        try hub.subscribe(channels: channels)
+    }
+
+    /// Stops the hub: no new connections, every stream ended, loop threads joined.
+    public func shutdown() {
+        hub.shutdown()
+    }
+}

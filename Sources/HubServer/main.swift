@@ -1,0 +1,36 @@
+import Broadcast
+import Glibc
+
+/// `hub`: reads its settings, starts the hub, and runs until SIGTERM or SIGINT, then shuts down cleanly.
+let environment = ProcessEnvironment.current()
+switch ConfigurationLoader.load(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment) {
+case .help(let text):
+    Output.line(text)
+    exit(0)
+case .invalid(let message):
+    Output.error("hub: \(message)")
+    exit(2)
+case .run(let configuration):
+    // Block the stop signals before any loop thread exists, so threads inherit the mask and only
+    // `sigwait` below receives them.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGTERM)
+    sigaddset(&signals, SIGINT)
+    pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+    let broadcaster: Broadcaster
+    do {
+        broadcaster = try Broadcaster.start(configuration)
+    } catch {
+        Output.error("hub: cannot start on \(configuration.host):\(configuration.port): \(error)")
+        exit(1)
+    }
+    Output.line("hub: listening on http://\(configuration.host):\(broadcaster.hub.port) with \(configuration.loops) loops")
+    var received: Int32 = 0
+    sigwait(&signals, &received)
+    Output.line("hub: signal \(received), shutting down")
+    broadcaster.shutdown()
+    Output.line("hub: stopped")
+    exit(0)
+}

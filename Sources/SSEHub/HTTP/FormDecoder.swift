@@ -1,0 +1,48 @@
+/// `application/x-www-form-urlencoded` and query strings (WHATWG URL, "application/x-www-form-urlencoded
+/// parsing"): `&`-separated `name=value` pairs, `+` for space, `%XX` escapes.
+enum FormDecoder {
+    /// The decoded pairs, or nil when a decoded name or value is not valid UTF-8.
+    static func decode(_ bytes: some Collection<UInt8>) -> [(name: String, value: String)]? {
+        var pairs: [(name: String, value: String)] = []
+        for piece in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let equals = piece.firstIndex(of: UInt8(ascii: "="))
+            let name = percentDecoded(piece[..<(equals ?? piece.endIndex)])
+            let value = equals.map { percentDecoded(piece[piece.index(after: $0)...]) } ?? []
+            guard let nameText = String(validating: name, as: UTF8.self),
+                let valueText = String(validating: value, as: UTF8.self)
+            else { return nil }
+            pairs.append((nameText, valueText))
+        }
+        return pairs
+    }
+
+    /// Percent-decodes `bytes`; `+` becomes a space. A `%` not followed by two hex digits is kept as it is.
+    static func percentDecoded(_ bytes: some Collection<UInt8>, plusIsSpace: Bool = true) -> [UInt8] {
+        let input = Array(bytes)
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count)
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            if byte == UInt8(ascii: "%"), index + 2 < input.count,
+                let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2])
+            {
+                out.append(high << 4 | low)
+                index += 3
+            } else {
+                out.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+                index += 1
+            }
+        }
+        return out
+    }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// One parsed HTTP/1.1 request with its whole body. Built by the parser on a loop thread and handed to a route.
+public struct HTTPRequest: Sendable {
+    public let method: String
+    /// The request target as sent (origin form: path and optional query).
+    public let target: String
+    public let versionMinor: Int
+    public let headers: HTTPHeaders
+    public var body: [UInt8]
+    /// Whether the connection stays open after the response (RFC 9112 §9.3).
+    public let keepAlive: Bool
+
+    public init(
+        method: String, target: String, versionMinor: Int = 1, headers: HTTPHeaders = HTTPHeaders(),
+        body: [UInt8] = [], keepAlive: Bool = true
+    ) {
+        self.method = method
+        self.target = target
+        self.versionMinor = versionMinor
+        self.headers = headers
+        self.body = body
+        self.keepAlive = keepAlive
+    }
+
+    /// The path part of the target, without the query.
+    public var path: Substring {
+        target[..<(target.firstIndex(of: "?") ?? target.endIndex)]
+    }
+
+    /// The query string after `?`, or empty.
+    public var query: Substring {
+        guard let mark = target.firstIndex(of: "?") else { return "" }
+        return target[target.index(after: mark)...]
+    }
+
+    /// Decoded `name=value` pairs of the query, in order.
+    public var queryItems: [(name: String, value: String)] {
+        FormDecoder.decode(Array(query.utf8)) ?? []
+    }
+
+    /// The media type of the body, lowercased and without parameters ("application/json").
+    public var mediaType: String? {
+        guard let value = headers["Content-Type"] else { return nil }
+        let type = value.split(separator: ";", maxSplits: 1).first ?? ""
+        return type.trimmingSpaces().lowercased()
+    }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}

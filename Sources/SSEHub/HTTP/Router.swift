@@ -1,0 +1,86 @@
+/// What a route answers: a complete response, or the request to turn the connection into an event stream.
+public enum RouteResult: Sendable {
+    case response(HTTPResponse)
+    case eventStream(StreamRequest)
+}
+
+/// A subscription asked for over HTTP: the channels (already validated) and where to resume from.
+public struct StreamRequest: Sendable {
+    public var channels: [String]
+    public var lastEventID: String?
+
+    public init(channels: [String], lastEventID: String?) {
+        self.channels = channels
+        self.lastEventID = lastEventID
+    }
+}
+
+/// What a handler is given besides the request.
+public struct RequestContext: Sendable {
+    public let hub: Hub
+    /// The `{name}` part of a route pattern, percent-decoded (nil for exact routes).
+    public let pathParameter: String?
+}
+
+/// Runs on a loop thread; must not block. Throw `HTTPError` for a client error.
+public typealias RouteHandler = @Sendable (HTTPRequest, RequestContext) throws -> RouteResult
+
+/// Collects routes; `build()` freezes them into a `Router`.
+public struct RouterBuilder: Sendable {
+    private var exact: [String: [String: RouteHandler]] = [:]
+    private var prefixed: [(prefix: String, methods: [String: RouteHandler])] = []
+
+    public init() {}
+
+    /// Adds a route. `pattern` is an exact path ("/broadcast") or a path ending in one parameter segment
+    /// ("/events/{channel}").
+    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping RouteHandler) {
+        if let brace = pattern.firstIndex(of: "{") {
+            let prefix = String(pattern[..<brace])
+            if let index = prefixed.firstIndex(where: { $0.prefix == prefix }) {
+                prefixed[index].methods[method] = handler
+            } else {
+                prefixed.append((prefix, [method: handler]))
+            }
+        } else {
+            exact[pattern, default: [:]][method] = handler
+        }
+    }
+
+    public func build() -> Router {
+        // Longest prefix first, so "/events/x/{id}" would win over "/events/{name}".
+        Router(exact: exact, prefixed: prefixed.sorted { $0.prefix.count > $1.prefix.count })
+    }
+}
+
+/// The frozen route table. Lookups never mutate it, so every loop shares one.
+public struct Router: Sendable {
+    let exact: [String: [String: RouteHandler]]
+    let prefixed: [(prefix: String, methods: [String: RouteHandler])]
+
+    enum Resolution {
+        case handler(RouteHandler, parameter: String?)
+        case notFound
+        case methodNotAllowed(allow: String)
+    }
+
+    func resolve(method: String, path: Substring) -> Resolution {
+        if let methods = exact[String(path)] { return pick(methods, method: method, parameter: nil) }
+        for route in prefixed where path.hasPrefix(route.prefix) {
+            let rest = path.dropFirst(route.prefix.count)
+            guard !rest.isEmpty, !rest.contains("/") else { continue }
+            let decoded = FormDecoder.percentDecoded(rest.utf8, plusIsSpace: false)
+            return pick(route.methods, method: method, parameter: String(decoding: decoded, as: UTF8.self))
+        }
+        return .notFound
+    }
+
+    private func pick(_ methods: [String: RouteHandler], method: String, parameter: String?) -> Resolution {
+        if let handler = methods[method] { return .handler(handler, parameter: parameter) }
+        // RFC 9110 §9.3.2: HEAD is GET without the body.
+        if method == "HEAD", let handler = methods["GET"] { return .handler(handler, parameter: parameter) }
+        var allowed = methods.keys.sorted()
+        if methods["GET"] != nil { allowed.append("HEAD") }
+        return .methodNotAllowed(allow: allowed.joined(separator: ", "))
+    }
+}

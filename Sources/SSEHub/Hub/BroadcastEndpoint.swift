@@ -1,0 +1,124 @@
+/// `POST /broadcast`: publishes one event from a JSON or form-encoded body.
+///
+/// JSON: `{"channel": "news", "event": "update", "data": "..."}`, or `"channels": [...]` for several; a
+/// `data` that is not a string is sent as its compact JSON text. Form: the same field names, `channel`
+/// repeatable. Answers `{"id": "...", "subscribers": N}`.
+enum BroadcastEndpoint {
+    static func handle(_ request: HTTPRequest, hub: Hub) throws -> HTTPResponse {
+        if let token = hub.configuration.publishToken { try authorize(request, token: token) }
+        let fields = try parse(request)
+        let receipt = try hub.publish(channels: fields.channels, event: fields.event, data: fields.data)
+        return .json(
+            .ok, .object([("id", .string(receipt.id.description)), ("subscribers", .number(Double(receipt.subscribers)))]))
+    }
+
+    struct Fields {
+        var channels: [String] = []
+        var event: String?
+        var data: [UInt8] = []
+    }
+
+    static func parse(_ request: HTTPRequest) throws(HTTPError) -> Fields {
+        switch request.mediaType {
+        case "application/json": return try parseJSON(request.body)
+        case "application/x-www-form-urlencoded": return try parseForm(request.body)
+        case let other:
+            throw HTTPError(
+                .unsupportedMediaType,
+                "Content-Type \(other.map { "\"\($0)\"" } ?? "is missing"); use application/json or application/x-www-form-urlencoded"
+            )
+        }
+    }
+
+    private static func parseJSON(_ body: [UInt8]) throws(HTTPError) -> Fields {
+        guard String(validating: body, as: UTF8.self) != nil else {
+            throw HTTPError(.badRequest, "body is not valid UTF-8")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(body)
+        } catch {
+            throw HTTPError(.badRequest, "body is not valid JSON: \(error)")
+        }
+        guard case .object = value else { throw HTTPError(.badRequest, "body must be a JSON object") }
+        var fields = Fields()
+        if let channel = value["channel"] {
+            guard let name = channel.stringValue else { throw HTTPError(.badRequest, "\"channel\" must be a string") }
+            fields.channels.append(name)
+        }
+        if let channels = value["channels"] {
+            guard case .array(let items) = channels, let names = Optional(items.compactMap(\.stringValue)),
+                names.count == items.count
+            else { throw HTTPError(.badRequest, "\"channels\" must be an array of strings") }
+            fields.channels.append(contentsOf: names)
+        }
+        switch value["event"] {
+        case nil, .null?: break
+        case .string(let event)?: fields.event = event
+        default: throw HTTPError(.badRequest, "\"event\" must be a string")
+        }
+        switch value["data"] {
+        case nil, .null?: break
+        case .string(let text)?: fields.data = Array(text.utf8)
+        case let other?: fields.data = other.serialized()
+        }
+        guard !fields.channels.isEmpty else { throw missingChannel }
+        return fields
+    }
+
+    private static func parseForm(_ body: [UInt8]) throws(HTTPError) -> Fields {
+        guard let pairs = FormDecoder.decode(body) else {
+            throw HTTPError(.badRequest, "form body is not valid UTF-8 after percent-decoding")
+        }
+        var fields = Fields()
+        for (name, value) in pairs {
+            switch name {
+            case "channel", "channels": fields.channels.append(value)
+            case "event": fields.event = value
+            case "data": fields.data = Array(value.utf8)
+            default: break
+            }
+        }
+        guard !fields.channels.isEmpty else { throw missingChannel }
+        return fields
+    }
+
+    private static var missingChannel: HTTPError {
+        HTTPError(.badRequest, "\"channel\" is missing; \(ChannelName.rule)")
+    }
+
+    /// `Authorization: Bearer <token>`, compared in constant time so response timing does not reveal how much
+    /// of a guess was right.
+    private static func authorize(_ request: HTTPRequest, token: String) throws(HTTPError) {
+        let challenge = [("WWW-Authenticate", "Bearer")]
+        guard let header = request.headers["Authorization"], header.lowercased().hasPrefix("bearer ") else {
+            throw HTTPError(.unauthorized, "publishing needs Authorization: Bearer <token>", headers: challenge)
+        }
+        let given = Array(header.utf8.dropFirst(7)).trimmingSpaceBytes()
+        guard ConstantTime.equal(given, Array(token.utf8)) else {
+            throw HTTPError(.unauthorized, "the publish token does not match", headers: challenge)
+        }
+    }
+}
+
+enum ConstantTime {
+    /// Compares every byte whatever the first difference; only the length shows in the timing.
+    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for index in 0..<max(a.count, b.count) {
+            let x = index < a.count ? a[index] : 0
+            let y = index < b.count ? b[index] : 0
+            difference |= x ^ y
+        }
+        return difference == 0
+    }
+}
+
+extension Array where Element == UInt8 {
+    func trimmingSpaceBytes() -> [UInt8] {
+        var slice = self[...]
+        while slice.first == 0x20 || slice.first == 0x09 { slice.removeFirst() }
+        while slice.last == 0x20 || slice.last == 0x09 { slice.removeLast() }
+        return Array(slice)
+    }
+}

@@ -1,0 +1,79 @@
+/// What a publish did: the event's id and how many subscribers it was handed to.
+public struct PublishReceipt: Sendable {
+    public let id: EventID
+    public let subscribers: Int
+}
+
+extension Hub {
+    /// Publishes one event to `channels`: it gets one id, is encoded once, stored in each channel's replay
+    /// ring, and handed to every loop holding subscribers of those channels. Never blocks on I/O; callable
+    /// from any thread.
+    public func publish(channels names: [String], event: String?, data: some Collection<UInt8>) throws(HubError)
+        -> PublishReceipt
+    {
+        let channels = try validatedChannels(names)
+        let event = event.flatMap { $0.isEmpty ? nil : $0 }
+        if let event, !EventEncoder.isValidFieldValue(event.utf8) {
+            throw .invalidEvent("event name must not contain CR, LF or NUL")
+        }
+        // Encode everything but the id outside the lock; the id line is prefixed under it.
+        let body = EventEncoder.encode(id: nil, event: event, data: data)
+        var text: String?
+        var wake: [LoopHandle] = []
+        let receipt = try table.withLock { (table) throws(HubError) -> PublishReceipt in
+            let now = MonotonicClock.now()
+            var keys: [UInt64] = []
+            for name in channels { keys.append(try table.record(named: name, now: now)) }
+            let sequence = table.nextSequence()
+            let id = EventID(epoch: epoch, sequence: sequence)
+            let frame = Frame(prefix: "id: \(id)\n".utf8, body: body, sequence: sequence)
+            var subscribers = 0
+            // Per loop, the keys of the channels it has subscribers of.
+            var perLoop = [[UInt64]](repeating: [], count: loops.count)
+            for name in channels {
+                table.withRecord(name) { record in
+                    record.ring.append(frame)
+                    record.lastSequence = sequence
+                    record.lastActivity = now
+                    subscribers += record.subscriberCount
+                    for (loop, count) in record.loopSubscribers.enumerated() where count > 0 {
+                        perLoop[loop].append(record.key)
+                    }
+                    if !record.streams.isEmpty {
+                        let decoded = text ?? String(decoding: data, as: UTF8.self)
+                        text = decoded
+                        for stream in record.streams {
+                            stream.yield(HubEvent(id: id, channel: name, event: event, data: decoded))
+                        }
+                    }
+                }
+            }
+            // Queued under the lock, so every loop sees each channel's events in id order.
+            for (loop, keys) in perLoop.enumerated() where !keys.isEmpty {
+                let message: LoopMessage =
+                    keys.count == 1 ? .deliver(frame, channel: keys[0]) : .deliverMany(frame, channels: keys)
+                if loops[loop].enqueue(message) { wake.append(loops[loop]) }
+            }
+            return PublishReceipt(id: id, subscribers: subscribers)
+        }
+        for loop in wake { loop.signal() }
+        stats.add(.eventsPublished)
+        return receipt
+    }
+
+    /// The names, checked against the channel rule, duplicates removed, order kept.
+    func validatedChannels(_ names: [String]) throws(HubError) -> [String] {
+        guard !names.isEmpty else { throw .invalidChannel("no channel given; \(ChannelName.rule)") }
+        guard names.count <= configuration.maxChannelsPerStream else {
+            throw .invalidChannel("\(names.count) channels given; the limit is \(configuration.maxChannelsPerStream)")
+        }
+        var unique: [String] = []
+        for name in names where !unique.contains(name) {
+            if let problem = ChannelName.validate(name, maxLength: configuration.maxChannelNameBytes) {
+                throw .invalidChannel(problem)
+            }
+            unique.append(name)
+        }
+        return unique
+    }
+}

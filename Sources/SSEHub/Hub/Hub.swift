@@ -1,0 +1,97 @@
+import Glibc
+import Synchronization
+
+/// A running hub: its loops, its channels and its route table. Safe to use from any thread.
+///
+/// Loops own connections and per-loop subscriber lists; the hub owns what loops share: the channel table
+/// (under one publish lock) and the counters.
+public final class Hub: Sendable {
+    public let configuration: HubConfiguration
+    /// The port the hub listens on (the real one when configured with port 0).
+    public let port: Int
+    /// Wall-clock milliseconds at boot: the first part of every event id this run issues.
+    public let epoch: UInt64
+    let startedAt: UInt64
+    let table: Mutex<ChannelTable>
+    let loops: [LoopHandle]
+    let router: Router
+    let stats = HubStats()
+    private let listeners: [Int32]
+    private let threads = Mutex<[OSThread]>([])
+    private let stopped = Atomic<Bool>(false)
+
+    /// Opens the listeners, starts `configuration.loops` loop threads and returns once the hub accepts
+    /// connections. `routes` adds routes besides the hub's own (`/events`, `/broadcast`, `/health`).
+    public static func start(
+        _ configuration: HubConfiguration = HubConfiguration(), routes: (inout RouterBuilder) -> Void = { _ in }
+    ) throws -> Hub {
+        // A client that disconnects mid-write must be an EPIPE error, not a signal that ends the process.
+        signal(SIGPIPE, SIG_IGN)
+        var builder = RouterBuilder()
+        HubRoutes.register(in: &builder)
+        routes(&builder)
+        let hub = try Hub(configuration: configuration, router: builder.build())
+        hub.startThreads()
+        return hub
+    }
+
+    private init(configuration: HubConfiguration, router: Router) throws {
+        precondition(configuration.loops >= 1, "a hub needs at least one loop")
+        let loopCount = configuration.loops
+        var listeners: [Int32] = []
+        do {
+            let first = try Socket.listen(
+                host: configuration.host, port: configuration.port, backlog: Int32(configuration.listenBacklog))
+            listeners.append(first)
+            let port = try Socket.localPort(first)
+            for _ in 1..<loopCount {
+                listeners.append(
+                    try Socket.listen(host: configuration.host, port: port, backlog: Int32(configuration.listenBacklog)))
+            }
+            self.port = port
+            self.loops = try (0..<loopCount).map { try LoopHandle(index: $0) }
+        } catch {
+            listeners.forEach(Socket.close)
+            throw error
+        }
+        self.listeners = listeners
+        self.configuration = configuration
+        self.router = router
+        self.epoch = WallClock.millisecondsSinceEpoch()
+        self.startedAt = MonotonicClock.now()
+        self.table = Mutex(
+            ChannelTable(
+                epoch: epoch, loopCount: loopCount, ringCapacity: configuration.replayEvents,
+                maxChannels: configuration.maxChannels))
+    }
+
+    private func startThreads() {
+        let started = zip(loops, listeners).map { handle, listener in
+            OSThread(name: "hub-loop-\(handle.index)") { [self] in
+                do {
+                    let loop = try EventLoop(hub: self, handle: handle, listener: listener)
+                    loop.run()
+                } catch {
+                    fatalError("event loop \(handle.index) could not start: \(error)")
+                }
+            }
+        }
+        threads.withLock { $0 = started }
+    }
+
+    /// Stops accepting, ends every stream, and returns when every loop thread has finished. Idempotent.
+    public func shutdown() {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        for loop in loops { loop.send(.shutdown) }
+        let running = threads.withLock { threads in
+            defer { threads = [] }
+            return threads
+        }
+        for thread in running { thread.join() }
+    }
+
+    /// Seconds since the hub started.
+    public var uptime: Double {
+        Double(MonotonicClock.now() - startedAt) / 1e9
+    }
+}

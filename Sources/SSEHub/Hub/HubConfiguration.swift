@@ -1,0 +1,45 @@
+import Glibc
+
+/// Every setting of a hub, with the defaults a production hub starts with. Each is a CLI flag and an
+/// environment variable of the `hub` executable (see `HubSettings` there).
+public struct HubConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Event-loop threads; each owns its connections.
+    public var loops = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Sent as `retry:` at the start of every stream.
+    public var retryMilliseconds = 3000
+    /// A stream with nothing sent for this long gets a comment line.
+    public var keepalive: Duration = .seconds(15)
+    /// Events kept per channel for `Last-Event-ID` resume.
+    public var replayEvents = 1000
+    /// Unsent bytes at which a subscriber is disconnected as too slow.
+    public var highWaterBytes = 256 * 1024
+    public var maxHeadBytes = 16 * 1024
+    public var maxBodyBytes = 1024 * 1024
+    public var maxChannelNameBytes = 128
+    /// Channels one stream may subscribe to at once.
+    public var maxChannelsPerStream = 64
+    /// Channels the hub holds; past it, idle channels (no subscribers) are evicted oldest first.
+    public var maxChannels = 100_000
+    /// A request's head must arrive within this time of its first byte.
+    public var headTimeout: Duration = .seconds(10)
+    /// A keep-alive connection with no request in progress is closed after this long.
+    public var idleTimeout: Duration = .seconds(60)
+    /// When set, `POST /broadcast` needs `Authorization: Bearer <token>`.
+    public var publishToken: String?
+    public var listenBacklog = 4096
+
+    public init() {}
+
+    var parserLimits: HTTPParserLimits {
+        HTTPParserLimits(maxHeadBytes: maxHeadBytes, maxBodyBytes: maxBodyBytes)
+    }
+}
+
+extension Duration {
+    var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        return UInt64(max(0, seconds)) &* 1_000_000_000 &+ UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+}

@@ -1,0 +1,54 @@
+/// The hub's own endpoints: subscribe, publish, health.
+enum HubRoutes {
+    static func register(in router: inout RouterBuilder) {
+        router.add("GET", "/events/{channel}") { request, context in
+            try subscription(channels: [context.pathParameter ?? ""], request: request, hub: context.hub)
+        }
+        router.add("GET", "/events") { request, context in
+            let channels = request.queryItems.filter { $0.name == "channel" }.map(\.value)
+            return try subscription(channels: channels, request: request, hub: context.hub)
+        }
+        router.add("POST", "/broadcast") { request, context in
+            .response(try BroadcastEndpoint.handle(request, hub: context.hub))
+        }
+        router.add("GET", "/health/ping") { _, _ in
+            .response(.text(.ok, "pong\n"))
+        }
+        router.add("GET", "/health") { _, context in
+            .response(.json(.ok, context.hub.health()))
+        }
+    }
+
+    /// `Last-Event-ID` header, or `last_event_id` in the query: a browser's first connect cannot set headers,
+    /// so pages pass the id they rendered with in the URL (WHATWG HTML §9.2.4 sets the header only on
+    /// reconnects). The header wins: it is the newer position.
+    private static func subscription(channels: [String], request: HTTPRequest, hub: Hub) throws -> RouteResult {
+        let checked = try hub.validatedChannels(channels)
+        let lastEventID =
+            request.headers["Last-Event-ID"] ?? request.queryItems.last { $0.name == "last_event_id" }?.value
+        return .eventStream(StreamRequest(channels: checked, lastEventID: lastEventID))
+    }
+}
+
+extension Hub {
+    /// The `GET /health` document.
+    public func health() -> JSONValue {
+        let (channelCount, subscribers) = table.withLock { ($0.channels.count, $0.subscriberCount) }
+        return .object([
+            ("status", .string("ok")),
+            ("version", .string(Hub.version)),
+            ("uptimeSeconds", .number((uptime * 1000).rounded() / 1000)),
+            ("loops", .number(Double(loops.count))),
+            ("connections", .number(Double(stats.read(.openConnections)))),
+            ("streams", .number(Double(stats.read(.openStreams)))),
+            ("channels", .number(Double(channelCount))),
+            ("subscribers", .number(Double(subscribers))),
+            ("eventsPublished", .number(Double(stats.read(.eventsPublished)))),
+            ("slowSubscribersDropped", .number(Double(stats.read(.slowSubscribersDropped)))),
+            ("connectionsAccepted", .number(Double(stats.read(.acceptedConnections)))),
+            ("acceptPauses", .number(Double(stats.read(.acceptPauses)))),
+        ])
+    }
+
+    public static let version = "0.1.0"
+}

@@ -1,0 +1,33 @@
+/// The exact bytes of one encoded SSE event (or of one HTTP response), shared by every queue that sends it.
+///
+/// An event is encoded once by its publisher; every subscriber's outbound queue holds a reference to the same
+/// storage, never a copy. The storage is its own allocation so `writev` may point into it for as long as the
+/// frame is alive.
+// @unchecked: the bytes are written once in init and only read afterwards, from any thread; they are freed in
+// deinit, when no queue or ring holds the frame any more.
+public final class Frame: @unchecked Sendable {
+    let storage: UnsafeRawBufferPointer
+    /// The event's position in the hub's sequence; 0 for frames that are not events (heads, comments, replies).
+    public let sequence: UInt64
+
+    public convenience init(bytes: some Collection<UInt8>, sequence: UInt64 = 0) {
+        self.init(prefix: EmptyCollection(), body: bytes, sequence: sequence)
+    }
+
+    /// A frame of `prefix` followed by `body`, copied once into the frame's own storage.
+    init(prefix: some Collection<UInt8>, body: some Collection<UInt8>, sequence: UInt64) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: prefix.count + body.count, alignment: 1)
+        buffer.copyBytes(from: prefix)
+        UnsafeMutableRawBufferPointer(rebasing: buffer[prefix.count...]).copyBytes(from: body)
+        storage = UnsafeRawBufferPointer(buffer)
+        self.sequence = sequence
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    public var count: Int { storage.count }
+
+    public var bytes: [UInt8] { Array(storage) }
+}

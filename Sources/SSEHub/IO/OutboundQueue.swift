@@ -1,0 +1,79 @@
+import Glibc
+
+/// The bytes waiting to be written to one connection: shared frames plus how much of the first is already sent.
+/// Owned by its connection, on the connection's loop thread only. Holds no allocation while empty.
+struct OutboundQueue {
+    private var frames: [Frame] = []
+    private var head = 0
+    /// Bytes of `frames[head]` already written.
+    private var offset = 0
+    /// Unsent bytes in total: what the high-water mark is compared with.
+    private(set) var pendingBytes = 0
+
+    var isEmpty: Bool { pendingBytes == 0 }
+
+    mutating func append(_ frame: Frame) {
+        guard frame.count > 0 else { return }
+        frames.append(frame)
+        pendingBytes += frame.count
+    }
+
+    enum FlushResult {
+        case drained
+        /// The socket buffer is full; wait for `EPOLLOUT`.
+        case partial
+    }
+
+    /// Writes as much as the socket takes, gathering up to `maxVectors` frames per `writev` (several pending
+    /// events leave in one call when a subscriber lags).
+    mutating func flush(fd: Int32, vectors: UnsafeMutableBufferPointer<iovec>) throws(SystemError) -> FlushResult {
+        while pendingBytes > 0 {
+            let count = min(frames.count - head, vectors.count)
+            for slot in 0..<count {
+                let storage = frames[head + slot].storage
+                let skip = slot == 0 ? offset : 0
+                vectors[slot] = iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: storage.baseAddress! + skip),
+                    iov_len: storage.count - skip)
+            }
+            switch try Socket.writev(fd, UnsafeBufferPointer(rebasing: vectors[0..<count])) {
+            case .processed(let written): consume(written)
+            case .wouldBlock: return .partial
+            }
+        }
+        // Keep a small array's capacity for the next burst; give a large one back.
+        frames.removeAll(keepingCapacity: frames.capacity <= 16)
+        head = 0
+        return .drained
+    }
+
+    /// Drops everything unsent, releasing the frames (used when the connection closes).
+    mutating func discard() {
+        frames = []
+        head = 0
+        offset = 0
+        pendingBytes = 0
+    }
+
+    private mutating func consume(_ written: Int) {
+        var left = written
+        pendingBytes -= written
+        while left > 0 {
+            let available = frames[head].count - offset
+            if left >= available {
+                left -= available
+                head += 1
+                offset = 0
+            } else {
+                offset += left
+                left = 0
+            }
+        }
+        // Drop sent frames from the front once they are most of the array, so a lagging subscriber's array does
+        // not keep everything it ever sent.
+        if head > 32 && head * 2 > frames.count {
+            frames.removeFirst(head)
+            head = 0
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// One accepted socket: an HTTP/1.1 connection that may become an event stream.
+/// Owned by its loop and touched only on that loop's thread. An idle stream holds no buffer: reads go
+/// through the loop's shared scratch buffer and the outbound queue is empty.
+final class Connection {
+    enum Phase {
+        /// Reading requests and answering them.
+        case http
+        /// Sending events; anything the client sends is read and dropped.
+        case stream
+        case closed
+    }
+
+    let fd: Int32
+    let generation: UInt32
+    var phase = Phase.http
+    var parser: HTTPRequestParser
+    var outbound = OutboundQueue()
+    /// Where this stream sits in each channel's member list on the loop (stream phase only).
+    var memberships: [Membership] = []
+    /// The newest event queued, so an event published to two of the stream's channels is sent once.
+    var lastSequence: UInt64 = 0
+    /// When the request in progress began arriving (head timeout), or the last activity (idle timeout).
+    var lastActivity: UInt64
+    var requestStartedAt: UInt64?
+    /// When bytes were last queued to a stream (keepalive comments go to streams idle since then).
+    var lastQueuedAt: UInt64
+    var closeAfterFlush = false
+    var isDirty = false
+    var wantsWritable = false
+
+    struct Membership {
+        let key: UInt64
+        var index: Int
+    }
+
+    init(fd: Int32, generation: UInt32, limits: HTTPParserLimits, now: UInt64) {
+        self.fd = fd
+        self.generation = generation
+        self.parser = HTTPRequestParser(limits: limits)
+        self.lastActivity = now
+        self.lastQueuedAt = now
+    }
+}
+
+/// One channel's subscribers on one loop, with the floor below which each skips live events.
+final class LoopChannel {
+    struct Member {
+        let connection: Connection
+        let floor: UInt64
+    }
+
+    let key: UInt64
+    let name: String
+    var members: [Member] = []
+
+    init(key: UInt64, name: String) {
+        self.key = key
+        self.name = name
+    }
+}

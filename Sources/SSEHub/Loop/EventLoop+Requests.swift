@@ -1,0 +1,90 @@
+extension EventLoop {
+    /// Reads what arrived and answers every complete request in order (pipelining). Bounded per report so one
+    /// busy client cannot hold the loop.
+    func readable(_ connection: Connection) {
+        for _ in 0..<4 {
+            let count: Int
+            do {
+                switch try Socket.read(connection.fd, into: scratch) {
+                case .processed(let read): count = read
+                case .wouldBlock: return
+                }
+            } catch {
+                close(connection)
+                return
+            }
+            guard count > 0 else {
+                // The peer closed its side: finish sending queued responses, then close.
+                if connection.phase == .http && !connection.outbound.isEmpty {
+                    connection.closeAfterFlush = true
+                    markDirty(connection)
+                    selector.deregister(fd: connection.fd)
+                } else {
+                    close(connection)
+                }
+                return
+            }
+            let now = MonotonicClock.now()
+            connection.lastActivity = now
+            // A stream's client has nothing more to say; what it sends is dropped unread.
+            guard connection.phase == .http, !connection.closeAfterFlush else { continue }
+            parse(UnsafeRawBufferPointer(rebasing: scratch[0..<count]), for: connection, now: now)
+            if count < scratch.count { return }
+        }
+    }
+
+    private func parse(_ input: UnsafeRawBufferPointer, for connection: Connection, now: UInt64) {
+        var rest = input
+        while !rest.isEmpty && connection.phase == .http && !connection.closeAfterFlush {
+            if connection.requestStartedAt == nil { connection.requestStartedAt = now }
+            let (consumed, outcome) = connection.parser.parse(rest)
+            rest = UnsafeRawBufferPointer(rebasing: rest[consumed...])
+            switch outcome {
+            case .needMore:
+                break
+            case .expectContinue:
+                enqueue(Frame(bytes: "HTTP/1.1 100 Continue\r\n\r\n".utf8), to: connection)
+            case .request(let request):
+                connection.requestStartedAt = nil
+                dispatch(request, on: connection)
+            case .failure(let error):
+                respond(error.response, to: connection, keepAlive: !error.closesConnection, head: false)
+            }
+        }
+        if !connection.parser.isMidRequest { connection.requestStartedAt = nil }
+    }
+
+    private func dispatch(_ request: HTTPRequest, on connection: Connection) {
+        let result: RouteResult
+        switch hub.router.resolve(method: request.method, path: request.path) {
+        case .notFound:
+            result = .response(HTTPError(.notFound, "no route for \(request.path)").response)
+        case .methodNotAllowed(let allow):
+            result = .response(
+                HTTPError(.methodNotAllowed, "\(request.method) is not allowed here; use \(allow)", headers: [("Allow", allow)])
+                    .response)
+        case .handler(let handler, let parameter):
+            do {
+                result = try handler(request, RequestContext(hub: hub, pathParameter: parameter))
+            } catch let error as HTTPError {
+                result = .response(error.response)
+            } catch let error as HubError {
+                result = .response(error.httpError.response)
+            } catch {
+                result = .response(HTTPError(.internalServerError, "internal error: \(error)").response)
+            }
+        }
+        switch result {
+        case .response(let response):
+            respond(response, to: connection, keepAlive: request.keepAlive, head: request.method == "HEAD")
+        case .eventStream(let stream):
+            startStream(stream, on: connection, keepAlive: request.keepAlive)
+        }
+    }
+
+    func respond(_ response: HTTPResponse, to connection: Connection, keepAlive: Bool, head: Bool) {
+        let bytes = response.serialized(keepAlive: keepAlive, date: clock.current, includeBody: !head)
+        enqueue(Frame(bytes: bytes), to: connection)
+        if !keepAlive { connection.closeAfterFlush = true }
+    }
+}

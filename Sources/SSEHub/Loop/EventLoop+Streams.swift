@@ -1,0 +1,99 @@
+extension EventLoop {
+    /// Turns `connection` into an event stream: the response head and `retry:`, then the replay, then live
+    /// events. Subscribing and computing the replay happen in one step under the publish lock, so nothing
+    /// published in between is lost or sent twice.
+    func startStream(_ request: StreamRequest, on connection: Connection, keepAlive: Bool) {
+        let plan: SubscriptionPlan
+        do {
+            plan = try hub.table.withLock { (table) throws(HubError) in
+                try table.subscribe(
+                    loop: handle.index, names: request.channels, lastEventID: request.lastEventID,
+                    now: MonotonicClock.now())
+            }
+        } catch {
+            respond(error.httpError.response, to: connection, keepAlive: keepAlive, head: false)
+            return
+        }
+        connection.phase = .stream
+        connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
+        enqueue(streamHead(), to: connection)
+        for frame in plan.frames { enqueue(frame, to: connection) }
+        connection.lastSequence = plan.frames.last?.sequence ?? 0
+        connection.lastQueuedAt = MonotonicClock.now()
+        for entry in plan.entries {
+            let channel = channels[entry.key] ?? {
+                let created = LoopChannel(key: entry.key, name: entry.name)
+                channels[entry.key] = created
+                return created
+            }()
+            connection.memberships.append(.init(key: entry.key, index: channel.members.count))
+            channel.members.append(.init(connection: connection, floor: entry.floor))
+        }
+        hub.stats.add(.openStreams)
+    }
+
+    /// The fan-out: hands one shared frame to every subscriber of the channel on this loop. No copies, no
+    /// closures: one compare and one append per subscriber.
+    func deliver(_ frame: Frame, to key: UInt64) {
+        guard let channel = channels[key] else { return }
+        let highWater = configuration.highWaterBytes
+        for member in channel.members {
+            let connection = member.connection
+            guard frame.sequence > member.floor, frame.sequence != connection.lastSequence,
+                !connection.closeAfterFlush
+            else { continue }
+            connection.lastSequence = frame.sequence
+            connection.lastQueuedAt = turnTime
+            connection.outbound.append(frame)
+            if connection.outbound.pendingBytes > highWater {
+                // Too slow: drop it rather than buffer without bound; its browser resumes by Last-Event-ID.
+                doomSlow(connection)
+                continue
+            }
+            markDirty(connection)
+        }
+    }
+
+    private func doomSlow(_ connection: Connection) {
+        guard !connection.closeAfterFlush else { return }
+        connection.closeAfterFlush = true
+        connection.outbound.discard()
+        hub.stats.add(.slowSubscribersDropped)
+        doomed.append(connection)
+    }
+
+    /// Removes a closing stream from this loop's member lists and from the channel table.
+    func leaveChannels(_ connection: Connection) {
+        var names: [String] = []
+        for membership in connection.memberships {
+            guard let channel = channels[membership.key] else { continue }
+            names.append(channel.name)
+            let last = channel.members.count - 1
+            if membership.index != last {
+                let moved = channel.members[last]
+                channel.members[membership.index] = moved
+                if let slot = moved.connection.memberships.firstIndex(where: { $0.key == membership.key }) {
+                    moved.connection.memberships[slot].index = membership.index
+                }
+            }
+            channel.members.removeLast()
+            if channel.members.isEmpty { channels[membership.key] = nil }
+        }
+        connection.memberships = []
+        hub.table.withLock { $0.unsubscribe(loop: handle.index, names: names) }
+        hub.stats.add(.openStreams, -1)
+    }
+
+    /// Head and `retry:` of every stream. Close-delimited (RFC 9112 §6.3 rule 8): the frames go out exactly as
+    /// encoded, with no chunk framing around them.
+    func streamHead() -> Frame {
+        let date = clock.current
+        if let cached = cachedStreamHead, cached.date == date { return cached.frame }
+        var bytes = Array("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n".utf8)
+        bytes.append(contentsOf: "X-Accel-Buffering: no\r\nDate: \(date)\r\nConnection: close\r\n\r\n".utf8)
+        bytes.append(contentsOf: EventEncoder.retry(milliseconds: configuration.retryMilliseconds))
+        let frame = Frame(bytes: bytes)
+        cachedStreamHead = (date, frame)
+        return frame
+    }
+}

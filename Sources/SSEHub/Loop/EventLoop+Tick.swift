@@ -1,0 +1,38 @@
+extension EventLoop {
+    static let keepaliveFrame = Frame(bytes: EventEncoder.keepalive)
+
+    /// The loop's one periodic timer: keepalive comments for idle streams, and the head and idle timeouts of
+    /// HTTP connections. One pass over the loop's connections instead of a timer per connection.
+    func tick(now: UInt64) {
+        let keepalive = configuration.keepalive.nanoseconds
+        let headTimeout = configuration.headTimeout.nanoseconds
+        let idleTimeout = configuration.idleTimeout.nanoseconds
+        for case let connection? in connections {
+            switch connection.phase {
+            case .stream:
+                // Only streams with nothing sent for the whole interval: busy ones need no comment.
+                if now - connection.lastQueuedAt >= keepalive && connection.outbound.isEmpty {
+                    connection.lastQueuedAt = now
+                    enqueue(Self.keepaliveFrame, to: connection)
+                }
+            case .http:
+                if let started = connection.requestStartedAt, now - started >= headTimeout {
+                    // Too slow to send its request: answer 408 and close (slowloris defence).
+                    connection.requestStartedAt = nil
+                    connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
+                    respond(
+                        HTTPError(.requestTimeout, "request was not received within the head timeout").response,
+                        to: connection, keepAlive: false, head: false)
+                } else if connection.requestStartedAt == nil && connection.outbound.isEmpty
+                    && now - connection.lastActivity >= idleTimeout
+                {
+                    doomed.append(connection)
+                }
+            case .closed:
+                break
+            }
+        }
+        closeDoomed()
+        if acceptPaused { resumeAccepting() }
+    }
+}

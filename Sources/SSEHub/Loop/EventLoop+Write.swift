@@ -1,0 +1,55 @@
+extension EventLoop {
+    /// Queues `frame` for `connection` and marks it for the flush before the next wait.
+    func enqueue(_ frame: Frame, to connection: Connection) {
+        connection.outbound.append(frame)
+        markDirty(connection)
+    }
+
+    func markDirty(_ connection: Connection) {
+        guard !connection.isDirty else { return }
+        connection.isDirty = true
+        dirty.append(connection)
+    }
+
+    /// "Write before sleep": every connection with queued bytes writes once per turn.
+    func flushDirty() {
+        guard !dirty.isEmpty else { return }
+        for connection in dirty {
+            connection.isDirty = false
+            flush(connection)
+        }
+        dirty.removeAll(keepingCapacity: dirty.capacity <= 65536)
+        closeDoomed()
+    }
+
+    /// Writes what the socket takes. `EPOLLOUT` is asked for only after a short write, and dropped once the
+    /// queue drains.
+    func flush(_ connection: Connection) {
+        guard connection.phase != .closed else { return }
+        do {
+            switch try connection.outbound.flush(fd: connection.fd, vectors: iovecs) {
+            case .drained:
+                if connection.closeAfterFlush {
+                    close(connection)
+                    return
+                }
+                if connection.wantsWritable { setWritable(connection, false) }
+            case .partial:
+                if !connection.wantsWritable { setWritable(connection, true) }
+            }
+        } catch {
+            // EPIPE, ECONNRESET: the peer is gone.
+            close(connection)
+        }
+    }
+
+    private func setWritable(_ connection: Connection, _ wanted: Bool) {
+        connection.wantsWritable = wanted
+        let interest: Interest = wanted ? [.read, .write] : .read
+        do {
+            try selector.reregister(fd: connection.fd, generation: connection.generation, interest: interest)
+        } catch {
+            doomed.append(connection)
+        }
+    }
+}

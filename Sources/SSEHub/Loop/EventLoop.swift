@@ -1,0 +1,150 @@
+import CLinuxSys
+import Glibc
+
+/// One event-loop thread: an epoll selector, the connections accepted on its listener, and its share of
+/// every channel's subscribers. Created on its own thread and never touched from another one; other threads
+/// reach it only through its `LoopHandle`.
+///
+/// Each turn: flush dirty connections ("write before sleep"), wait for readiness, handle it, run the tick.
+final class EventLoop {
+    let hub: Hub
+    let handle: LoopHandle
+    let selector: Selector
+    let configuration: HubConfiguration
+    let listener: Int32
+    var acceptPaused = false
+
+    // MARK: Variables, on this loop's thread only
+    /// Connections by descriptor; a slot's generation tells a live registration from a stale event.
+    var connections: [Connection?] = []
+    var generation: UInt32 = 0
+    /// Connections with queued bytes to write before the next wait.
+    var dirty: [Connection] = []
+    /// Connections to close after the current batch (closing mid-iteration would reorder member lists).
+    var doomed: [Connection] = []
+    var channels: [UInt64: LoopChannel] = [:]
+    var running = true
+    /// The time after the last wait returned: deliveries stamp streams with it instead of reading the clock.
+    var turnTime: UInt64
+    var nextTick: UInt64
+    let tickInterval: UInt64
+    let clock = HTTPDate()
+    /// Every stream starts with the same head; rebuilt when its `Date` changes.
+    var cachedStreamHead: (date: String, frame: Frame)?
+
+    /// Reads land here and are parsed in place: no connection owns a read buffer.
+    let scratch: UnsafeMutableRawBufferPointer
+    let iovecs: UnsafeMutableBufferPointer<iovec>
+    private var batch: [LoopMessage] = []
+    static let listenerGeneration: UInt32 = 0
+    static let wakeupGeneration: UInt32 = 1
+
+    init(hub: Hub, handle: LoopHandle, listener: Int32) throws(SystemError) {
+        self.hub = hub
+        self.handle = handle
+        self.listener = listener
+        self.configuration = hub.configuration
+        self.selector = try Selector()
+        self.scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
+        self.iovecs = .allocate(capacity: 64)
+        // One periodic tick serves keepalives and timeouts; it runs often enough that none is late by more
+        // than a quarter of its interval, and at least once a second.
+        let shortest = min(
+            configuration.keepalive.nanoseconds, configuration.headTimeout.nanoseconds,
+            configuration.idleTimeout.nanoseconds)
+        self.tickInterval = max(5_000_000, min(1_000_000_000, shortest / 4))
+        self.turnTime = MonotonicClock.now()
+        self.nextTick = turnTime + tickInterval
+        generation = 2
+        try selector.register(fd: listener, generation: Self.listenerGeneration, interest: .read)
+        try selector.register(fd: handle.wakeup.fd, generation: Self.wakeupGeneration, interest: .read)
+    }
+
+    deinit {
+        scratch.deallocate()
+        iovecs.deallocate()
+    }
+
+    func run() {
+        while running {
+            flushDirty()
+            let now = MonotonicClock.now()
+            turnTime = now
+            let timeout = nextTick > now ? Int32(min((nextTick - now) / 1_000_000 + 1, 1000)) : 0
+            do {
+                try selector.wait(timeoutMilliseconds: timeout) { event in self.handle(event) }
+            } catch {
+                fatalError("epoll_wait failed: \(error)")
+            }
+            closeDoomed()
+            turnTime = MonotonicClock.now()
+            if turnTime >= nextTick {
+                tick(now: turnTime)
+                nextTick = turnTime + tickInterval
+            }
+        }
+        Socket.close(listener)
+        Socket.close(handle.wakeup.fd)
+    }
+
+    private func handle(_ event: ReadinessEvent) {
+        if event.fd == listener && event.generation == Self.listenerGeneration {
+            acceptConnections()
+            return
+        }
+        if event.fd == handle.wakeup.fd && event.generation == Self.wakeupGeneration {
+            drainInbox()
+            return
+        }
+        // An earlier report in this batch may have closed the fd, and a new connection may hold it now.
+        guard let connection = connection(for: event.fd), connection.generation == event.generation else { return }
+        if event.writable { flush(connection) }
+        if event.readable && connection.phase != .closed { readable(connection) }
+    }
+
+    func connection(for fd: Int32) -> Connection? {
+        Int(fd) < connections.count ? connections[Int(fd)] : nil
+    }
+
+    private func drainInbox() {
+        handle.takeMessages(into: &batch)
+        for message in batch {
+            switch message {
+            case .deliver(let frame, let key): deliver(frame, to: key)
+            case .deliverMany(let frame, let keys):
+                for key in keys { deliver(frame, to: key) }
+            case .shutdown: shutdown()
+            }
+        }
+        batch.removeAll(keepingCapacity: batch.capacity <= 4096)
+    }
+
+    /// Closes now: unregisters, releases the descriptor, leaves every channel.
+    func close(_ connection: Connection) {
+        guard connection.phase != .closed else { return }
+        if connection.phase == .stream { leaveChannels(connection) }
+        connection.phase = .closed
+        connection.outbound.discard()
+        selector.deregister(fd: connection.fd)
+        connections[Int(connection.fd)] = nil
+        Socket.close(connection.fd)
+        hub.stats.add(.openConnections, -1)
+        if acceptPaused { resumeAccepting() }
+    }
+
+    func closeDoomed() {
+        guard !doomed.isEmpty else { return }
+        for connection in doomed { close(connection) }
+        doomed.removeAll(keepingCapacity: true)
+    }
+
+    private func shutdown() {
+        selector.deregister(fd: listener)
+        for case let connection? in connections {
+            // Send what is already queued if the socket takes it now, then end the stream with a FIN.
+            flush(connection)
+            close(connection)
+        }
+        running = false
+    }
+}

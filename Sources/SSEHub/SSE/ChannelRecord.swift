@@ -1,0 +1,21 @@
+/// One channel's shared state: its replay ring, its newest sequence, and who subscribes where.
+/// Lives in the `ChannelTable`, under the hub's publish lock.
+struct ChannelRecord {
+    /// Stable number for this channel's lifetime; loops key their subscriber lists by it.
+    let key: UInt64
+    var ring: ReplayRing
+    var lastSequence: UInt64 = 0
+    /// A resume from before this sequence cannot be proven exact: the channel was created after another channel
+    /// was evicted, and this name may have had events that are gone.
+    let floor: UInt64
+    /// Subscribers of this channel on each loop; a publish wakes only loops with a count above zero.
+    var loopSubscribers: [Int32]
+    var streams: [EventStreamSink] = []
+    var lastActivity: UInt64
+
+    var subscriberCount: Int {
+        var total = streams.count
+        for count in loopSubscribers { total += Int(count) }
+        return total
+    }
+}

@@ -1,0 +1,103 @@
+/// What a new stream needs, computed atomically under the publish lock: where it joins each channel, which
+/// stored events it missed, and whether its `Last-Event-ID` could not be honoured exactly.
+struct SubscriptionPlan {
+    struct Entry {
+        let key: UInt64
+        let name: String
+        /// Events at or below this sequence were replayed or predate the stream; live delivery skips them.
+        let floor: UInt64
+    }
+
+    var entries: [Entry] = []
+    /// Replayed events in id order, then the `reset` event if any: the frames to send before live ones.
+    var frames: [Frame] = []
+}
+
+extension ChannelTable {
+    /// Registers one stream of `loop` on `names` and computes its replay from `lastEventID`.
+    ///
+    /// A channel whose missed events are all still in its ring is replayed exactly. Otherwise (an id from an
+    /// earlier run, an id this hub never issued, or one older than the ring) the stream gets one `reset` event
+    /// naming why and which channels; its id is the hub's current position, so the next reconnect resumes
+    /// from here.
+    mutating func subscribe(loop: Int, names: [String], lastEventID: String?, now: UInt64) throws(HubError)
+        -> SubscriptionPlan
+    {
+        var plan = SubscriptionPlan()
+        let resume = lastEventID.map(ResumePoint.init)
+        var replay: [Frame] = []
+        var resetChannels: [String] = []
+        var resetReason: String?
+        let (epoch, position) = (self.epoch, sequence)
+        for name in names {
+            let key = try record(named: name, now: now)
+            withRecord(name) { record in
+                record.loopSubscribers[loop] += 1
+                record.lastActivity = now
+                plan.entries.append(.init(key: key, name: name, floor: record.lastSequence))
+                guard let resume else { return }
+                switch resume.check(against: record, epoch: epoch, position: position) {
+                case .exact(let after): replay.append(contentsOf: record.ring.frames(after: after))
+                case .reset(let reason):
+                    resetChannels.append(name)
+                    resetReason = resetReason ?? reason
+                }
+            }
+        }
+        adjustSubscribers(by: names.count)
+        // Merge the channels' replays into id order; an event published to two of them is sent once.
+        replay.sort { $0.sequence < $1.sequence }
+        var lastSequence: UInt64 = 0
+        for frame in replay where frame.sequence != lastSequence {
+            plan.frames.append(frame)
+            lastSequence = frame.sequence
+        }
+        if let resetReason {
+            plan.frames.append(resetFrame(reason: resetReason, channels: resetChannels, lastEventID: lastEventID ?? ""))
+        }
+        return plan
+    }
+
+    mutating func unsubscribe(loop: Int, names: [String]) {
+        for name in names {
+            withRecord(name) { $0.loopSubscribers[loop] -= 1 }
+        }
+        adjustSubscribers(by: -names.count)
+    }
+
+    private func resetFrame(reason: String, channels: [String], lastEventID: String) -> Frame {
+        let data = JSONValue.object([
+            ("reason", .string(reason)),
+            ("channels", .array(channels.map(JSONValue.string))),
+            ("lastEventId", .string(lastEventID)),
+        ])
+        return Frame(bytes: EventEncoder.encode(id: position.description, event: "reset", data: data.serialized()))
+    }
+}
+
+/// A parsed `Last-Event-ID` and the rules for whether a channel can be resumed from it exactly.
+struct ResumePoint {
+    let text: String
+    let id: EventID?
+
+    init(_ text: String) {
+        self.text = text
+        self.id = EventID(text)
+    }
+
+    enum Verdict {
+        case exact(after: UInt64)
+        case reset(String)
+    }
+
+    func check(against record: ChannelRecord, epoch: UInt64, position: UInt64) -> Verdict {
+        guard let id else { return .reset("Last-Event-ID is not an id this hub issues") }
+        if id.epoch < epoch { return .reset("Last-Event-ID is from an earlier run of the hub") }
+        if id.epoch > epoch || id.sequence > position { return .reset("Last-Event-ID is unknown to this hub") }
+        // Events after the id were pushed out of the ring, or the channel was recreated after an eviction.
+        if id.sequence < record.ring.evictedThrough || id.sequence < record.floor {
+            return .reset("Last-Event-ID is older than the replay buffer")
+        }
+        return .exact(after: id.sequence)
+    }
+}

@@ -1,0 +1,43 @@
+/// An event's id: the hub's boot stamp and the event's position in that boot's single sequence.
+///
+/// Text form `epoch-sequence` (decimal). The sequence is shared by all channels, so one `Last-Event-ID` is a
+/// position in every channel of a multi-channel stream; the epoch (wall-clock milliseconds at boot) makes an id
+/// from an earlier run recognisable instead of being misread as a position in this one.
+public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let epoch: UInt64
+    public let sequence: UInt64
+
+    public init(epoch: UInt64, sequence: UInt64) {
+        self.epoch = epoch
+        self.sequence = sequence
+    }
+
+    public var description: String { "\(epoch)-\(sequence)" }
+
+    /// Parses the text form; nil for anything else (which a resume treats as an unknown id).
+    public init?(_ text: some StringProtocol) {
+        let utf8 = Array(text.utf8)
+        guard let dash = utf8.firstIndex(of: UInt8(ascii: "-")),
+            let epoch = Self.decimal(utf8[..<dash]),
+            let sequence = Self.decimal(utf8[(dash + 1)...])
+        else { return nil }
+        self.init(epoch: epoch, sequence: sequence)
+    }
+
+    private static func decimal(_ digits: ArraySlice<UInt8>) -> UInt64? {
+        guard !digits.isEmpty, digits.count <= 20 else { return nil }
+        var value: UInt64 = 0
+        for digit in digits {
+            guard digit >= UInt8(ascii: "0") && digit <= UInt8(ascii: "9") else { return nil }
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(UInt64(digit - UInt8(ascii: "0")))
+            guard !overflow1 && !overflow2 else { return nil }
+            value = sum
+        }
+        return value
+    }
+
+    public static func < (lhs: EventID, rhs: EventID) -> Bool {
+        (lhs.epoch, lhs.sequence) < (rhs.epoch, rhs.sequence)
+    }
+}

@@ -1,0 +1,90 @@
+import Synchronization
+
+/// One event as an in-process subscriber sees it.
+public struct HubEvent: Sendable, Equatable {
+    public let id: EventID
+    public let channel: String
+    public let event: String?
+    public let data: String
+
+    /// What the event costs against the subscriber's high-water mark.
+    var weight: Int { data.utf8.count + channel.utf8.count + (event?.utf8.count ?? 0) + 64 }
+}
+
+/// The publishing side of one in-process subscription. The publisher yields under the hub's publish lock;
+/// the consumer's iterator reports what it took. Both sides go through the sink's own lock.
+final class EventStreamSink: Sendable {
+    private struct State {
+        var continuation: AsyncStream<HubEvent>.Continuation?
+        var pendingBytes = 0
+        var lastSequence: UInt64 = 0
+    }
+
+    private let state: Mutex<State>
+    private let highWaterBytes: Int
+    private let onOverflow: @Sendable () -> Void
+
+    init(continuation: AsyncStream<HubEvent>.Continuation, highWaterBytes: Int, onOverflow: @escaping @Sendable () -> Void) {
+        state = Mutex(State(continuation: continuation))
+        self.highWaterBytes = highWaterBytes
+        self.onOverflow = onOverflow
+    }
+
+    /// Hands `event` to the consumer, once even when it was published to several of the stream's channels.
+    /// A consumer whose unread backlog passes the high-water mark is ended, like a slow HTTP subscriber.
+    func yield(_ event: HubEvent) {
+        let overflowed = state.withLock { state -> Bool in
+            guard let continuation = state.continuation, event.id.sequence != state.lastSequence else { return false }
+            state.lastSequence = event.id.sequence
+            state.pendingBytes += event.weight
+            if state.pendingBytes > highWaterBytes {
+                state.continuation = nil
+                continuation.finish()
+                return true
+            }
+            continuation.yield(event)
+            return false
+        }
+        if overflowed { onOverflow() }
+    }
+
+    func consumed(_ event: HubEvent) {
+        state.withLock { $0.pendingBytes -= event.weight }
+    }
+
+    func finish() {
+        let continuation = state.withLock { state in
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.finish()
+    }
+}
+
+/// An in-process subscription: the events of its channels, in order, until the hub stops, the consumer stops
+/// iterating, or the consumer falls further behind than the high-water mark (then the sequence ends).
+public struct EventStream: AsyncSequence, Sendable {
+    public typealias Element = HubEvent
+    let stream: AsyncStream<HubEvent>
+    let sink: EventStreamSink
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: AsyncStream<HubEvent>.AsyncIterator
+        let sink: EventStreamSink
+
+        public mutating func next() async -> HubEvent? {
+            guard let event = await base.next() else { return nil }
+            sink.consumed(event)
+            return event
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: stream.makeAsyncIterator(), sink: sink)
+    }
+
+    /// Ends the subscription from the consumer's side.
+    public func cancel() {
+        sink.finish()
+    }
+}
