@@ -101,6 +101,7 @@ struct HTTPRequestParser {
                         continue
                     }
                     head.append(byte)
+                    if head.count > limits.maxHeadBytes { return (index - start, fail(headTooLarge())) }
                     return (index - start, headComplete())
                 }
                 lineLength = 0
@@ -108,11 +109,7 @@ struct HTTPRequestParser {
                 lineLength += 1
             }
             head.append(byte)
-            if head.count > limits.maxHeadBytes {
-                return (index - start, fail(HTTPError(
-                    .headerFieldsTooLarge, "request head is over the limit of \(limits.maxHeadBytes) bytes",
-                    closesConnection: true)))
-            }
+            if head.count > limits.maxHeadBytes { return (index - start, fail(headTooLarge())) }
         }
         return (index - start, nil)
     }
@@ -193,6 +190,11 @@ struct HTTPRequestParser {
             size = size << 4 | Int(value)
         }
         return size
+    }
+
+    private func headTooLarge() -> HTTPError {
+        HTTPError(
+            .headerFieldsTooLarge, "request head is over the limit of \(limits.maxHeadBytes) bytes", closesConnection: true)
     }
 
     private func bodyTooLarge() -> HTTPError {

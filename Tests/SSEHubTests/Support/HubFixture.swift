@@ -1,0 +1,37 @@
+import Broadcast
+
+/// Starts an in-process hub on a free port for one test and stops it afterwards.
+func withHub<R>(
+    _ configure: (inout HubConfiguration) -> Void = { _ in }, _ body: (Hub) throws -> R
+) throws -> R {
+    var configuration = HubConfiguration()
+    configuration.port = 0
+    configuration.loops = 2
+    configure(&configuration)
+    let hub = try Hub.start(configuration)
+    defer { hub.shutdown() }
+    return try body(hub)
+}
+
+/// Reads a hub health counter.
+func healthNumber(_ hub: Hub, _ key: String) -> Int {
+    if case .number(let value)? = hub.health()[key] { return Int(value) }
+    return -1
+}
+
+/// Waits (bounded) until `condition` holds, polling the hub's own state; for conditions no socket can signal,
+/// such as a subscription being registered on another thread.
+func eventually(_ what: String, timeout: Double = 10, _ condition: () -> Bool) throws {
+    let deadline = TestClock.now() + timeout
+    while !condition() {
+        guard TestClock.now() < deadline else { throw TestTimeout(what: what) }
+        sched_yieldShim()
+    }
+}
+
+import Glibc
+
+func sched_yieldShim() {
+    var request = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+    nanosleep(&request, nil)
+}
