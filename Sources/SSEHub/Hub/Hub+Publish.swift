@@ -20,6 +20,7 @@ extension Hub {
         let body = EventEncoder.encode(id: nil, event: event, data: data)
         var text: String?
         var wake: [LoopHandle] = []
+        var overflowed: [EventStreamSink] = []
         let receipt = try table.withLock { (table) throws(HubError) -> PublishReceipt in
             let now = MonotonicClock.now()
             var keys: [UInt64] = []
@@ -42,12 +43,14 @@ extension Hub {
                     if !record.streams.isEmpty {
                         let decoded = text ?? String(decoding: data, as: UTF8.self)
                         text = decoded
-                        for stream in record.streams {
-                            stream.yield(HubEvent(id: id, channel: name, event: event, data: decoded))
+                        for stream in record.streams
+                        where stream.yield(HubEvent(id: id, channel: name, event: event, data: decoded)) {
+                            overflowed.append(stream)
                         }
                     }
                 }
             }
+            for sink in overflowed { table.detach(sink) }
             // Queued under the lock, so every loop sees each channel's events in id order.
             for (loop, keys) in perLoop.enumerated() where !keys.isEmpty {
                 let message: LoopMessage =
@@ -57,6 +60,8 @@ extension Hub {
             return PublishReceipt(id: id, subscribers: subscribers)
         }
         for loop in wake { loop.signal() }
+        for sink in overflowed { sink.finish() }
+        if !overflowed.isEmpty { stats.add(.slowSubscribersDropped, overflowed.count) }
         stats.add(.eventsPublished)
         return receipt
     }

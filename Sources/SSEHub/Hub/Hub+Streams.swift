@@ -4,12 +4,10 @@ extension Hub {
     public func subscribe(channels names: [String]) throws(HubError) -> EventStream {
         let channels = try validatedChannels(names)
         let (stream, continuation) = AsyncStream<HubEvent>.makeStream(bufferingPolicy: .unbounded)
-        let stats = self.stats
-        let sink = EventStreamSink(continuation: continuation, highWaterBytes: configuration.highWaterBytes) {
-            stats.add(.slowSubscribersDropped)
-        }
+        let sink = EventStreamSink(
+            continuation: continuation, channels: channels, highWaterBytes: configuration.highWaterBytes)
         continuation.onTermination = { [weak self] _ in
-            self?.removeStream(sink, channels: channels)
+            self?.table.withLock { $0.detach(sink) }
         }
         try table.withLock { (table) throws(HubError) in
             let now = MonotonicClock.now()
@@ -22,12 +20,29 @@ extension Hub {
         return EventStream(stream: stream, sink: sink)
     }
 
-    private func removeStream(_ sink: EventStreamSink, channels: [String]) {
-        table.withLock { table in
-            for name in channels {
-                table.withRecord(name) { record in record.streams.removeAll { $0 === sink } }
+    /// Ends every in-process stream (at shutdown).
+    func finishStreams() {
+        let sinks = table.withLock { table in
+            table.channels.values.flatMap(\.streams).reduce(into: [EventStreamSink]()) { all, sink in
+                if !all.contains(where: { $0 === sink }) { all.append(sink) }
             }
-            table.adjustSubscribers(by: -channels.count)
         }
+        for sink in sinks { sink.finish() }
+    }
+}
+
+extension ChannelTable {
+    /// Removes `sink` from its channels. Idempotent: an overflowed sink is detached by the publisher and
+    /// again by its termination handler.
+    mutating func detach(_ sink: EventStreamSink) {
+        var removed = 0
+        for name in sink.channels {
+            withRecord(name) { record in
+                let before = record.streams.count
+                record.streams.removeAll { $0 === sink }
+                removed += before - record.streams.count
+            }
+        }
+        adjustSubscribers(by: -removed)
     }
 }

@@ -16,7 +16,8 @@ public final class Hub: Sendable {
     let loops: [LoopHandle]
     let router: Router
     let stats = HubStats()
-    private let listeners: [Int32]
+    /// Shared by every loop; closed once they have all stopped.
+    private let listener: Int32
     private let threads = Mutex<[OSThread]>([])
     private let stopped = Atomic<Bool>(false)
 
@@ -38,26 +39,19 @@ public final class Hub: Sendable {
     private init(configuration: HubConfiguration, router: Router) throws {
         precondition(configuration.loops >= 1, "a hub needs at least one loop")
         let loopCount = configuration.loops
-        var listeners: [Int32] = []
+        let listener = try Socket.listen(
+            host: configuration.host, port: configuration.port, backlog: Int32(configuration.listenBacklog))
         do {
-            let first = try Socket.listen(
-                host: configuration.host, port: configuration.port, backlog: Int32(configuration.listenBacklog))
-            listeners.append(first)
-            let port = try Socket.localPort(first)
-            for _ in 1..<loopCount {
-                listeners.append(
-                    try Socket.listen(host: configuration.host, port: port, backlog: Int32(configuration.listenBacklog)))
-            }
-            self.port = port
+            self.port = try Socket.localPort(listener)
             self.loops = try (0..<loopCount).map { try LoopHandle(index: $0) }
         } catch {
-            listeners.forEach(Socket.close)
+            Socket.close(listener)
             throw error
         }
-        self.listeners = listeners
+        self.listener = listener
         self.configuration = configuration
         self.router = router
-        self.epoch = WallClock.millisecondsSinceEpoch()
+        self.epoch = WallClock.bootStamp()
         self.startedAt = MonotonicClock.now()
         self.table = Mutex(
             ChannelTable(
@@ -66,7 +60,7 @@ public final class Hub: Sendable {
     }
 
     private func startThreads() {
-        let started = zip(loops, listeners).map { handle, listener in
+        let started = loops.map { handle in
             OSThread(name: "hub-loop-\(handle.index)") { [self] in
                 do {
                     let loop = try EventLoop(hub: self, handle: handle, listener: listener)
@@ -82,12 +76,14 @@ public final class Hub: Sendable {
     /// Stops accepting, ends every stream, and returns when every loop thread has finished. Idempotent.
     public func shutdown() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        finishStreams()
         for loop in loops { loop.send(.shutdown) }
         let running = threads.withLock { threads in
             defer { threads = [] }
             return threads
         }
         for thread in running { thread.join() }
+        Socket.close(listener)
     }
 
     /// Seconds since the hub started.

@@ -57,6 +57,6 @@ extension EventLoop {
     func resumeAccepting() {
         guard acceptPaused, running else { return }
         acceptPaused = false
-        try? selector.register(fd: listener, generation: Self.listenerGeneration, interest: .read)
+        try? selector.register(fd: listener, generation: Self.listenerGeneration, interest: .acceptExclusive)
     }
 }

@@ -56,7 +56,7 @@ final class EventLoop {
         self.turnTime = MonotonicClock.now()
         self.nextTick = turnTime + tickInterval
         generation = 2
-        try selector.register(fd: listener, generation: Self.listenerGeneration, interest: .read)
+        try selector.register(fd: listener, generation: Self.listenerGeneration, interest: .acceptExclusive)
         try selector.register(fd: handle.wakeup.fd, generation: Self.wakeupGeneration, interest: .read)
     }
 
@@ -83,7 +83,6 @@ final class EventLoop {
                 nextTick = turnTime + tickInterval
             }
         }
-        Socket.close(listener)
         Socket.close(handle.wakeup.fd)
     }
 

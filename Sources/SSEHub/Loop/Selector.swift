@@ -6,6 +6,9 @@ struct Interest: OptionSet {
     let rawValue: UInt32
     static let read = Interest(rawValue: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
     static let write = Interest(rawValue: EPOLLOUT.rawValue)
+    /// A listener shared by every loop: each connection wakes one loop, not all of them (no thundering herd).
+    /// The kernel accepts only EPOLLIN beside EPOLLEXCLUSIVE.
+    static let acceptExclusive = Interest(rawValue: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
 }
 
 /// One readiness report: which registration, and what happened to it.

@@ -20,38 +20,35 @@ final class EventStreamSink: Sendable {
         var lastSequence: UInt64 = 0
     }
 
+    let channels: [String]
     private let state: Mutex<State>
     private let highWaterBytes: Int
-    private let onOverflow: @Sendable () -> Void
 
-    init(continuation: AsyncStream<HubEvent>.Continuation, highWaterBytes: Int, onOverflow: @escaping @Sendable () -> Void) {
+    init(continuation: AsyncStream<HubEvent>.Continuation, channels: [String], highWaterBytes: Int) {
         state = Mutex(State(continuation: continuation))
+        self.channels = channels
         self.highWaterBytes = highWaterBytes
-        self.onOverflow = onOverflow
     }
 
     /// Hands `event` to the consumer, once even when it was published to several of the stream's channels.
-    /// A consumer whose unread backlog passes the high-water mark is ended, like a slow HTTP subscriber.
-    func yield(_ event: HubEvent) {
-        let overflowed = state.withLock { state -> Bool in
+    /// Returns true when the consumer's unread backlog just passed the high-water mark: the caller detaches
+    /// the sink and calls `finish()` once it holds no lock (finishing runs the stream's termination handler).
+    func yield(_ event: HubEvent) -> Bool {
+        state.withLock { state -> Bool in
             guard let continuation = state.continuation, event.id.sequence != state.lastSequence else { return false }
             state.lastSequence = event.id.sequence
             state.pendingBytes += event.weight
-            if state.pendingBytes > highWaterBytes {
-                state.continuation = nil
-                continuation.finish()
-                return true
-            }
+            if state.pendingBytes > highWaterBytes { return true }
             continuation.yield(event)
             return false
         }
-        if overflowed { onOverflow() }
     }
 
     func consumed(_ event: HubEvent) {
         state.withLock { $0.pendingBytes -= event.weight }
     }
 
+    /// Ends the stream. Call with no hub lock held.
     func finish() {
         let continuation = state.withLock { state in
             defer { state.continuation = nil }

@@ -3,8 +3,9 @@ import Glibc
 
 /// Thin wrappers over the socket calls the hub makes. Each descriptor is non-blocking and close-on-exec.
 enum Socket {
-    /// Opens a listening TCP socket on an IPv4 or IPv6 literal address. `SO_REUSEPORT` lets every loop own a
-    /// listener on the same port, so the kernel spreads new connections over the loops without a shared accept.
+    /// Opens a listening TCP socket on an IPv4 or IPv6 literal address. One listener serves every loop (each
+    /// registers it with `EPOLLEXCLUSIVE`); `SO_REUSEPORT` is deliberately not set, so a second hub started on
+    /// the same port fails with "address in use" instead of silently taking half the connections.
     static func listen(host: String, port: Int, backlog: Int32) throws(SystemError) -> Int32 {
         var storage = sockaddr_storage()
         let length = try SocketAddress.fill(&storage, host: host, port: port)
@@ -16,7 +17,6 @@ enum Socket {
             var one: Int32 = 1
             let size = socklen_t(MemoryLayout<Int32>.size)
             _ = try syscallBlocking("setsockopt(SO_REUSEADDR)") { setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, size) }
-            _ = try syscallBlocking("setsockopt(SO_REUSEPORT)") { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, size) }
             _ = try syscallBlocking("bind") {
                 withUnsafePointer(to: &storage) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }

@@ -1,0 +1,100 @@
+import Broadcast
+import Glibc
+import Testing
+
+@Suite struct HubProcessTests {
+    @Test func helpListsEverySettingWithItsVariableAndDefault() throws {
+        let (status, output) = try Spawn.run("\"\(HubProcess.executable)\" --help")
+        #expect(status == 0)
+        for flag in ["--host", "--port", "--loops", "--retry", "--keepalive", "--replay", "--high-water", "--max-head",
+            "--max-body", "--max-channel-name", "--head-timeout", "--idle-timeout", "--publish-token"]
+        {
+            #expect(output.contains(flag + " "), "\(flag) missing from --help")
+        }
+        #expect(output.contains("HUB_PORT, default: 8080"))
+        #expect(output.contains("HUB_KEEPALIVE, default: 15"))
+        #expect(output.contains("HUB_RETRY_MS, default: 3000"))
+    }
+
+    @Test(arguments: [
+        ("--port 70000", "", "--port:"), ("--loops 0", "", "--loops:"), ("--keepalive soon", "", "--keepalive:"),
+        ("--bogus 1", "", "unknown option --bogus"), ("", "HUB_MAX_BODY=-5", "HUB_MAX_BODY:"), ("--port", "", "needs a value"),
+    ])
+    func anInvalidSettingStopsStartUpWithOneLineNamingIt(_ arguments: String, _ environment: String, _ named: String) throws {
+        let (status, output) = try Spawn.run(
+            "\"\(HubProcess.executable)\" \(arguments)", environment: environment.isEmpty ? [] : [environment])
+        #expect(status == 2)
+        let lines = output.split(separator: "\n")
+        #expect(lines.count == 1, "\(output)")
+        #expect(output.contains(named), "\(output)")
+    }
+
+    @Test func readsSettingsFromTheEnvironmentAndFlagsWin() throws {
+        let hub = try HubProcess(arguments: ["--retry", "777"], environment: ["HUB_RETRY_MS=555", "HUB_LOOPS=3"])
+        let client = try SSEClient(port: hub.port, path: "/events/env")
+        try client.readHead()
+        try client.socket.read(until: "retry line") { String(decoding: $0, as: UTF8.self).contains("\n\n") }
+        #expect(String(decoding: client.socket.buffer, as: UTF8.self).hasPrefix("retry: 777\n"))
+        #expect(try JSONParser.parse(try TestHTTP.get(hub.port, "/health").body)["loops"] == .number(3))
+    }
+
+    @Test func sigtermEndsStreamsAndExitsZeroWithinFiveSeconds() throws {
+        let hub = try HubProcess(arguments: [])
+        var clients: [SSEClient] = []
+        for index in 0..<50 {
+            let client = try SSEClient(port: hub.port, path: "/events/s\(index % 5)")
+            try client.readHead()
+            clients.append(client)
+        }
+        let stopped = hub.stop(signal: SIGTERM, timeout: 5)
+        #expect(stopped?.status == 0)
+        #expect((stopped?.seconds ?? 99) < 5)
+        for client in clients { #expect(client.socket.waitForClose(timeout: 1)) }
+        #expect(hub.output.contains("stopped"))
+    }
+
+    @Test func aSecondHubOnTheSamePortFailsToStart() throws {
+        let hub = try HubProcess(arguments: [])
+        let (status, output) = try Spawn.run("\"\(HubProcess.executable)\" --port \(hub.port)")
+        #expect(status == 1)
+        #expect(output.contains("Address already in use"), "\(output)")
+    }
+
+    @Test func sigintStopsTheHubToo() throws {
+        let hub = try HubProcess(arguments: [])
+        #expect(hub.stop(signal: SIGINT, timeout: 5)?.status == 0)
+    }
+
+    /// At the open-file limit the hub stops accepting instead of spinning on a readable listener, and accepts
+    /// the waiting connections once descriptors free up.
+    @Test func pausesAcceptingAtTheFileLimitAndResumes() throws {
+        let hub = try HubProcess(arguments: ["--loops", "1"], fileLimit: 64)
+        var held: [TestSocket] = []
+        for _ in 0..<80 { held.append(try TestSocket(port: hub.port)) }
+        // The last connections wait in the listen backlog: they get no answer while the hub is at its limit.
+        let waiting = held[79]
+        waiting.send("GET /health/ping HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(!waiting.readSome(timeout: 0.5))
+        let cpuBefore = Self.cpuTicks(hub.pid)
+        #expect(!waiting.readSome(timeout: 1.0))
+        let cpuSpent = Self.cpuTicks(hub.pid) - cpuBefore
+        #expect(cpuSpent < 20, "the hub spun for \(cpuSpent) ticks while paused")
+        // Free descriptors: the waiting connection is accepted and answered.
+        held.removeFirst(40)
+        let response = try waiting.readResponse(timeout: 10)
+        #expect(response.status == 200)
+        let health = try JSONParser.parse(try waiting.exchange("GET", "/health").body)
+        if case .number(let pauses)? = health["acceptPauses"] { #expect(pauses >= 1) }
+    }
+
+    /// utime + stime of a process, in clock ticks.
+    static func cpuTicks(_ pid: pid_t) -> Int {
+        guard let file = fopen("/proc/\(pid)/stat", "r") else { return 0 }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 1024)
+        fgets(&line, 1024, file)
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let fields = text[text.lastIndex(of: ")")!...].split(separator: " ")
+        return (Int(fields[12]) ?? 0) + (Int(fields[13]) ?? 0)
+    }
+}

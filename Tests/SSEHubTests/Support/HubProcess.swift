@@ -1,0 +1,130 @@
+import Glibc
+
+/// The real `hub` executable, started as a child process on a free port and stopped with SIGTERM.
+final class HubProcess {
+    let pid: pid_t
+    private(set) var port = 0
+    private let outputPath: String
+
+    /// The `hub` binary next to the test bundle (SwiftPM builds both into the same folder).
+    static var executable: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        let path = String(decoding: buffer[0..<max(0, length)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var folder = path
+        while !folder.isEmpty && !folder.hasSuffix("/debug") && !folder.hasSuffix("/release") {
+            folder = String(folder[..<(folder.lastIndex(of: "/") ?? folder.startIndex)])
+        }
+        return folder + "/hub"
+    }
+
+    /// Runs `hub` with `arguments` and waits for its "listening" line.
+    init(arguments: [String], environment: [String] = [], fileLimit: Int? = nil) throws {
+        outputPath = "/tmp/ssehub-test-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).log"
+        // Port 0: the kernel picks a free port and the hub says which in its first line, so parallel tests
+        // never race for one.
+        var command = "exec \"\(Self.executable)\" --port 0 " + arguments.joined(separator: " ")
+        if let fileLimit { command = "ulimit -n \(fileLimit) && " + command }
+        command += " > \(outputPath) 2>&1"
+        pid = try Spawn.shell(command, environment: environment)
+        let deadline = TestClock.now() + 20
+        while !output.contains("listening on") {
+            guard TestClock.now() < deadline else { throw TestTimeout(what: "hub to start: \(output)") }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { throw TestTimeout(what: "hub exited at start: \(output)") }
+            sched_yieldShim()
+        }
+        let line = output.split(separator: "\n").first { $0.contains("listening on") }!
+        port = Int(line.split(separator: ":").last!.split(separator: " ").first!)!
+    }
+
+    deinit {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        unlink(outputPath)
+    }
+
+    var output: String {
+        guard let file = fopen(outputPath, "r") else { return "" }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Resident set size in KiB, from /proc.
+    var rssKiB: Int {
+        guard let file = fopen("/proc/\(pid)/status", "r") else { return -1 }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 256)
+        while fgets(&line, 256, file) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.hasPrefix("VmRSS:") {
+                return Int(text.split(separator: " ").dropFirst().first ?? "") ?? -1
+            }
+        }
+        return -1
+    }
+
+    /// Sends `signal` and waits for the exit status, up to `timeout` seconds.
+    func stop(signal: Int32 = SIGTERM, timeout: Double = 10) -> (status: Int32, seconds: Double)? {
+        let started = TestClock.now()
+        kill(pid, signal)
+        while TestClock.now() - started < timeout {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                return ((status >> 8) & 0xFF, TestClock.now() - started)
+            }
+            sched_yieldShim()
+        }
+        return nil
+    }
+}
+
+enum Spawn {
+    /// Runs `/bin/sh -c command` with extra `NAME=value` environment entries; returns its pid.
+    static func shell(_ command: String, environment: [String] = []) throws -> pid_t {
+        var pid: pid_t = 0
+        let arguments = ["/bin/sh", "-c", command]
+        var inherited: [String] = []
+        var pointer = environ
+        while let entry = pointer.pointee {
+            inherited.append(String(cString: entry))
+            pointer += 1
+        }
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = (inherited + environment).map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        let result = posix_spawn(&pid, "/bin/sh", nil, nil, argv, envp)
+        guard result == 0 else { throw TestTimeout(what: "posix_spawn: \(result)") }
+        return pid
+    }
+
+    /// Runs a command to completion; returns its exit status and output.
+    static func run(_ command: String, environment: [String] = []) throws -> (status: Int32, output: String) {
+        let path = "/tmp/ssehub-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
+        defer { unlink(path) }
+        let pid = try shell(command + " > \(path) 2>&1", environment: environment)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        guard let file = fopen(path, "r") else { return ((status >> 8) & 0xFF, "") }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return ((status >> 8) & 0xFF, String(decoding: bytes, as: UTF8.self))
+    }
+}
