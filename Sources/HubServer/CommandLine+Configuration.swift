@@ -54,7 +54,8 @@ enum ConfigurationLoader {
         for setting in HubSettings.all {
             let left = "  --\(setting.flag) \(setting.placeholder)"
             let padded = left + String(repeating: " ", count: max(1, 34 - left.count))
-            lines.append("\(padded)\(setting.help) [\(setting.environment), default: \(setting.defaultValue(defaults))]")
+            lines.append(
+                "\(padded)\(setting.help) [\(setting.environment), default: \(setting.defaultValue(defaults))]")
         }
         lines.append("  --help                          this text")
         return lines.joined(separator: "\n")

@@ -17,17 +17,32 @@ enum HubSettings {
         text("host", "HUB_HOST", "ADDRESS", "numeric address to listen on", \.host),
         integer("port", "HUB_PORT", "PORT", "TCP port (0: any free port)", \.port, 0...65535),
         integer("loops", "HUB_LOOPS", "N", "event-loop threads (default: one per core)", \.loops, 1...256),
-        integer("retry", "HUB_RETRY_MS", "MS", "reconnect delay sent as retry: at stream start", \.retryMilliseconds, 0...3_600_000),
+        integer(
+            "retry", "HUB_RETRY_MS", "MS", "reconnect delay sent as retry: at stream start", \.retryMilliseconds,
+            0...3_600_000),
         duration("keepalive", "HUB_KEEPALIVE", "SECONDS", "comment sent to streams idle this long", \.keepalive),
-        integer("replay", "HUB_REPLAY", "N", "events kept per channel for Last-Event-ID resume", \.replayEvents, 0...1_000_000),
-        integer("high-water", "HUB_HIGH_WATER", "BYTES", "unsent bytes at which a slow subscriber is dropped", \.highWaterBytes, 1024...(1 << 30)),
-        integer("max-head", "HUB_MAX_HEAD", "BYTES", "largest request head (431 above)", \.maxHeadBytes, 512...(1 << 20)),
+        integer(
+            "replay", "HUB_REPLAY", "N", "events kept per channel for Last-Event-ID resume", \.replayEvents,
+            0...1_000_000),
+        integer(
+            "high-water", "HUB_HIGH_WATER", "BYTES", "unsent bytes at which a slow subscriber is dropped",
+            \.highWaterBytes, 1024...(1 << 30)),
+        integer(
+            "max-head", "HUB_MAX_HEAD", "BYTES", "largest request head (431 above)", \.maxHeadBytes, 512...(1 << 20)),
         integer("max-body", "HUB_MAX_BODY", "BYTES", "largest request body (413 above)", \.maxBodyBytes, 0...(1 << 30)),
-        integer("max-channel-name", "HUB_MAX_CHANNEL_NAME", "BYTES", "longest channel name", \.maxChannelNameBytes, 1...1024),
-        integer("max-stream-channels", "HUB_MAX_STREAM_CHANNELS", "N", "channels one stream or publish may name", \.maxChannelsPerStream, 1...10_000),
-        integer("max-channels", "HUB_MAX_CHANNELS", "N", "channels held; idle ones are evicted past it", \.maxChannels, 1...10_000_000),
+        integer(
+            "max-channel-name", "HUB_MAX_CHANNEL_NAME", "BYTES", "longest channel name", \.maxChannelNameBytes, 1...1024
+        ),
+        integer(
+            "max-stream-channels", "HUB_MAX_STREAM_CHANNELS", "N", "channels one stream or publish may name",
+            \.maxChannelsPerStream, 1...10_000),
+        integer(
+            "max-channels", "HUB_MAX_CHANNELS", "N", "channels held; idle ones are evicted past it", \.maxChannels,
+            1...10_000_000),
         duration("head-timeout", "HUB_HEAD_TIMEOUT", "SECONDS", "time allowed to receive a request", \.headTimeout),
-        duration("idle-timeout", "HUB_IDLE_TIMEOUT", "SECONDS", "idle keep-alive connections close after this", \.idleTimeout),
+        duration(
+            "idle-timeout", "HUB_IDLE_TIMEOUT", "SECONDS", "idle keep-alive connections close after this", \.idleTimeout
+        ),
         HubSetting(
             flag: "publish-token", environment: "HUB_PUBLISH_TOKEN", placeholder: "TOKEN",
             help: "require Authorization: Bearer TOKEN on POST /broadcast",

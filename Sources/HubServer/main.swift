@@ -26,7 +26,8 @@ case .run(let configuration):
         Output.error("hub: cannot start on \(configuration.host):\(configuration.port): \(error)")
         exit(1)
     }
-    Output.line("hub: listening on http://\(configuration.host):\(broadcaster.hub.port) with \(configuration.loops) loops")
+    Output.line(
+        "hub: listening on http://\(configuration.host):\(broadcaster.hub.port) with \(configuration.loops) loops")
     var received: Int32 = 0
     sigwait(&signals, &received)
     Output.line("hub: signal \(received), shutting down")

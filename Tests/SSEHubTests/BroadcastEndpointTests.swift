@@ -58,7 +58,9 @@ import Testing
         try withHub { hub in
             let response = try TestHTTP.postJSON(hub.port, body)
             #expect(response.status == 400)
-            #expect(try JSONParser.parse(response.body)["error"]?.stringValue?.contains(message) == true, "\(response.text)")
+            #expect(
+                try JSONParser.parse(response.body)["error"]?.stringValue?.contains(message) == true, "\(response.text)"
+            )
         }
     }
 
@@ -116,7 +118,9 @@ import Testing
             socket.send(
                 "POST /broadcast HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n")
-            try socket.read(until: "100 Continue") { String(decoding: $0, as: UTF8.self).contains("100 Continue\r\n\r\n") }
+            try socket.read(until: "100 Continue") {
+                String(decoding: $0, as: UTF8.self).contains("100 Continue\r\n\r\n")
+            }
             _ = socket.take(socket.buffer.count)
             socket.send("8\r\n{\"channe\r\n10\r\nl\": \"x\", \"data\":\r\n4\r\n \"\"}\r\n0\r\n\r\n")
             #expect(try socket.readResponse().status == 200)

@@ -16,7 +16,8 @@ import Testing
 
     @Test(arguments: [
         ("a\r\nb", "a\nb"), ("a\rb", "a\nb"), ("a\nb", "a\nb"), ("a\r\n\r\nb", "a\n\nb"), ("a\n\rb", "a\n\nb"),
-        ("line\n", "line\n"), ("\r", "\n"), ("", ""), ("  spaced  ", "  spaced  "), (": not a comment", ": not a comment"),
+        ("line\n", "line\n"), ("\r", "\n"), ("", ""), ("  spaced  ", "  spaced  "),
+        (": not a comment", ": not a comment"),
     ])
     func splitsDataOnEveryLineBreakTheWayClientsJoinIt(_ data: String, _ received: String) {
         let bytes = EventEncoder.encode(id: nil, event: nil, data: Array(data.utf8))

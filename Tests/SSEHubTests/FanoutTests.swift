@@ -20,7 +20,10 @@ import Testing
             #expect(healthNumber(hub, "subscribers") == 2000 + 200)
 
             // 125 events per channel: c0, c1 from threads in-process, c2, c3 over HTTP keep-alive connections.
-            let threads = [PublisherThread(hub: hub, channel: "c0", count: 125), PublisherThread(hub: hub, channel: "c1", count: 125)]
+            let threads = [
+                PublisherThread(hub: hub, channel: "c0", count: 125),
+                PublisherThread(hub: hub, channel: "c1", count: 125),
+            ]
             let sockets = [try TestSocket(port: hub.port), try TestSocket(port: hub.port)]
             for index in 1...125 {
                 for (offset, socket) in sockets.enumerated() {

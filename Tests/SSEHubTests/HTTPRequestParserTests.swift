@@ -95,7 +95,8 @@ private let expected = [
         #expect(parseAll([Array(exact.utf8)], limits: limits) == ["POST / keepAlive=true body=0123456789"])
         let over = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n01234567890"
         #expect(parseAll([Array(over.utf8)], limits: limits) == ["413 close=true"])
-        let chunked = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n01234\r\n6\r\n012345\r\n0\r\n\r\n"
+        let chunked =
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n01234\r\n6\r\n012345\r\n0\r\n\r\n"
         #expect(parseAll([Array(chunked.utf8)], limits: limits) == ["413 close=true"])
     }
 
@@ -118,7 +119,8 @@ private let expected = [
     }
 
     @Test func readsConnectionCloseAndHTTP10KeepAlive() {
-        let request = "GET /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\nGET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+        let request =
+            "GET /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\nGET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
         #expect(parseAll([Array(request.utf8)]) == ["GET /a keepAlive=false body=", "GET /b keepAlive=true body="])
     }
 

@@ -35,7 +35,8 @@ import Testing
     @Test func answers431AboveTheHeadLimitAndCloses() throws {
         try withHub({ $0.maxHeadBytes = 2048 }) { hub in
             let socket = try TestSocket(port: hub.port)
-            socket.send("GET /health/ping HTTP/1.1\r\nHost: t\r\nX-Fill: \(String(repeating: "a", count: 3000))\r\n\r\n")
+            socket.send(
+                "GET /health/ping HTTP/1.1\r\nHost: t\r\nX-Fill: \(String(repeating: "a", count: 3000))\r\n\r\n")
             #expect(try socket.readResponse().status == 431)
             #expect(socket.waitForClose())
         }
@@ -45,7 +46,8 @@ import Testing
         try withHub { hub in
             let socket = try TestSocket(port: hub.port)
             socket.send(
-                "POST /broadcast HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                "POST /broadcast HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            )
             let response = try socket.readResponse()
             #expect(response.status == 400)
             #expect(response.text.contains("Transfer-Encoding"))

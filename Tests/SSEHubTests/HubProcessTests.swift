@@ -6,9 +6,10 @@ import Testing
     @Test func helpListsEverySettingWithItsVariableAndDefault() throws {
         let (status, output) = try Spawn.run("\"\(HubProcess.executable)\" --help")
         #expect(status == 0)
-        for flag in ["--host", "--port", "--loops", "--retry", "--keepalive", "--replay", "--high-water", "--max-head",
-            "--max-body", "--max-channel-name", "--head-timeout", "--idle-timeout", "--publish-token"]
-        {
+        for flag in [
+            "--host", "--port", "--loops", "--retry", "--keepalive", "--replay", "--high-water", "--max-head",
+            "--max-body", "--max-channel-name", "--head-timeout", "--idle-timeout", "--publish-token",
+        ] {
             #expect(output.contains(flag + " "), "\(flag) missing from --help")
         }
         #expect(output.contains("HUB_PORT, default: 8080"))
@@ -18,9 +19,12 @@ import Testing
 
     @Test(arguments: [
         ("--port 70000", "", "--port:"), ("--loops 0", "", "--loops:"), ("--keepalive soon", "", "--keepalive:"),
-        ("--bogus 1", "", "unknown option --bogus"), ("", "HUB_MAX_BODY=-5", "HUB_MAX_BODY:"), ("--port", "", "needs a value"),
+        ("--bogus 1", "", "unknown option --bogus"), ("", "HUB_MAX_BODY=-5", "HUB_MAX_BODY:"),
+        ("--port", "", "needs a value"),
     ])
-    func anInvalidSettingStopsStartUpWithOneLineNamingIt(_ arguments: String, _ environment: String, _ named: String) throws {
+    func anInvalidSettingStopsStartUpWithOneLineNamingIt(_ arguments: String, _ environment: String, _ named: String)
+        throws
+    {
         let (status, output) = try Spawn.run(
             "\"\(HubProcess.executable)\" \(arguments)", environment: environment.isEmpty ? [] : [environment])
         #expect(status == 2)

@@ -23,9 +23,12 @@ import Testing
     }
 
     @Test func limitsNesting() throws {
-        let deep = String(repeating: "[", count: JSONParser.maxDepth + 1) + String(repeating: "]", count: JSONParser.maxDepth + 1)
+        let deep =
+            String(repeating: "[", count: JSONParser.maxDepth + 1)
+            + String(repeating: "]", count: JSONParser.maxDepth + 1)
         #expect(throws: JSONParseError.self) { try parse(deep) }
-        let allowed = String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
+        let allowed =
+            String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
         _ = try parse(allowed)
     }
 

@@ -1,4 +1,5 @@
 import Broadcast
+import Glibc
 import Testing
 
 @Suite struct StreamTests {
@@ -33,7 +34,10 @@ import Testing
 
     @Test func eventIdsAreUniqueAcrossChannelsAndRuns() throws {
         let first = try withHub { hub in
-            [try hub.publish(channels: ["a"], event: nil, data: []).id, try hub.publish(channels: ["b"], event: nil, data: []).id]
+            [
+                try hub.publish(channels: ["a"], event: nil, data: []).id,
+                try hub.publish(channels: ["b"], event: nil, data: []).id,
+            ]
         }
         #expect(first[0] != first[1])
         #expect(first[0].sequence + 1 == first[1].sequence)
@@ -69,7 +73,8 @@ import Testing
             let publisher = PublisherThread(hub: hub, channel: "race", count: 400)
             var clients: [SSEClient] = []
             for _ in 0..<20 {
-                let client = try SSEClient(port: hub.port, path: "/events/race", headers: [("Last-Event-ID", first.id.description)])
+                let client = try SSEClient(
+                    port: hub.port, path: "/events/race", headers: [("Last-Event-ID", first.id.description)])
                 try client.readHead()
                 clients.append(client)
             }
@@ -85,7 +90,8 @@ import Testing
         try withHub({ $0.replayEvents = 3 }) { hub in
             let old = try hub.publish(channels: ["ring"], event: nil, data: Array("0".utf8))
             for index in 1...5 { _ = try hub.publish(channels: ["ring"], event: nil, data: Array("\(index)".utf8)) }
-            let client = try SSEClient(port: hub.port, path: "/events/ring", headers: [("Last-Event-ID", old.id.description)])
+            let client = try SSEClient(
+                port: hub.port, path: "/events/ring", headers: [("Last-Event-ID", old.id.description)])
             try client.readHead()
             let live = try hub.publish(channels: ["ring"], event: nil, data: Array("live".utf8))
             try client.waitForEvents(2)
@@ -116,7 +122,8 @@ import Testing
         try withHub { hub in
             let id = try hub.publish(channels: ["f"], event: nil, data: []).id
             let future = EventID(epoch: id.epoch, sequence: id.sequence + 10)
-            let client = try SSEClient(port: hub.port, path: "/events/f", headers: [("Last-Event-ID", future.description)])
+            let client = try SSEClient(
+                port: hub.port, path: "/events/f", headers: [("Last-Event-ID", future.description)])
             try client.readHead()
             try client.waitForEvents(1)
             #expect(client.events[0].event == "reset")
@@ -153,12 +160,19 @@ final class PublisherThread: @unchecked Sendable {
     private var thread = pthread_t()
 
     init(hub: Hub, channel: String, count: Int) {
-        let box = Unmanaged.passRetained(Box { for index in 1...count { _ = try? hub.publish(channels: [channel], event: nil, data: Array("\(index)".utf8)) } })
-        pthread_create(&thread, nil, { raw in
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-            box.body()
-            return nil
-        }, box.toOpaque())
+        let box = Unmanaged.passRetained(
+            Box {
+                for index in 1...count {
+                    _ = try? hub.publish(channels: [channel], event: nil, data: Array("\(index)".utf8))
+                }
+            })
+        pthread_create(
+            &thread, nil,
+            { raw in
+                let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+                box.body()
+                return nil
+            }, box.toOpaque())
     }
 
     func join() { pthread_join(thread, nil) }
@@ -168,5 +182,3 @@ final class PublisherThread: @unchecked Sendable {
         init(_ body: @escaping () -> Void) { self.body = body }
     }
 }
-
-import Glibc

@@ -7,7 +7,9 @@ public struct HTTPError: Error, Sendable {
     /// The connection cannot be trusted after this error (framing is lost): close it after the response.
     public let closesConnection: Bool
 
-    public init(_ status: HTTPStatus, _ message: String, headers: [(String, String)] = [], closesConnection: Bool = false) {
+    public init(
+        _ status: HTTPStatus, _ message: String, headers: [(String, String)] = [], closesConnection: Bool = false
+    ) {
         self.status = status
         self.message = message
         self.headers = headers

@@ -53,7 +53,8 @@ struct HTTPRequestHead {
         let keepAlive = minor >= 1 ? !tokens.contains("close") : tokens.contains("keep-alive")
         let expect = headers["Expect"]?.trimmingSpaces().lowercased()
         if let expect, expect != "100-continue" {
-            throw HTTPError(HTTPStatus(code: 417, reason: "Expectation Failed"), "only Expect: 100-continue is supported")
+            throw HTTPError(
+                HTTPStatus(code: 417, reason: "Expectation Failed"), "only Expect: 100-continue is supported")
         }
         return HTTPRequestHead(
             method: method, target: target, versionMinor: minor, headers: headers, framing: framing,
@@ -82,7 +83,9 @@ struct HTTPRequestHead {
         return (String(decoding: parts[0], as: UTF8.self), String(decoding: target, as: UTF8.self), minor)
     }
 
-    private static func parseField(_ bytes: [UInt8], _ line: Range<Int>) throws(HTTPError) -> (name: Range<Int>, value: Range<Int>) {
+    private static func parseField(_ bytes: [UInt8], _ line: Range<Int>) throws(HTTPError) -> (
+        name: Range<Int>, value: Range<Int>
+    ) {
         guard let first = line.first, bytes[first] != UInt8(ascii: " "), bytes[first] != UInt8(ascii: "\t") else {
             // RFC 9112 §5.2: obsolete line folding may be rejected with 400.
             throw malformed("obsolete line folding in header fields is not accepted (RFC 9112 §5.2)")
@@ -111,14 +114,20 @@ struct HTTPRequestHead {
         if !encodings.isEmpty {
             // RFC 9112 §6.1: Content-Length with Transfer-Encoding may be a smuggling attempt; reject and close.
             guard lengths.isEmpty else {
-                throw HTTPError(.badRequest, "Content-Length together with Transfer-Encoding (RFC 9112 §6.1)", closesConnection: true)
+                throw HTTPError(
+                    .badRequest, "Content-Length together with Transfer-Encoding (RFC 9112 §6.1)",
+                    closesConnection: true)
             }
             guard versionMinor >= 1 else {
-                throw HTTPError(.badRequest, "Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1)", closesConnection: true)
+                throw HTTPError(
+                    .badRequest, "Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1)", closesConnection: true)
             }
-            let codings = encodings.joined(separator: ",").split(separator: ",").map { $0.trimmingSpaces().lowercased() }
+            let codings = encodings.joined(separator: ",").split(separator: ",").map {
+                $0.trimmingSpaces().lowercased()
+            }
             guard codings == ["chunked"] else {
-                throw HTTPError(.notImplemented, "only the chunked transfer coding is supported", closesConnection: true)
+                throw HTTPError(
+                    .notImplemented, "only the chunked transfer coding is supported", closesConnection: true)
             }
             return .chunked
         }

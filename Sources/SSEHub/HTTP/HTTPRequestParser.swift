@@ -148,7 +148,9 @@ struct HTTPRequestParser {
             guard byte == UInt8(ascii: "\n") else {
                 line.append(byte)
                 if line.count > 1024 {
-                    return (index - start, fail(HTTPError(.badRequest, "chunk line is too long", closesConnection: true)))
+                    return (
+                        index - start, fail(HTTPError(.badRequest, "chunk line is too long", closesConnection: true))
+                    )
                 }
                 continue
             }
@@ -157,7 +159,10 @@ struct HTTPRequestParser {
             switch state {
             case .chunkDataEnd:
                 guard line.isEmpty else {
-                    return (index - start, fail(HTTPError(.badRequest, "chunk data is longer than its size", closesConnection: true)))
+                    return (
+                        index - start,
+                        fail(HTTPError(.badRequest, "chunk data is longer than its size", closesConnection: true))
+                    )
                 }
                 state = .chunkSize
             case .trailers:
@@ -165,7 +170,9 @@ struct HTTPRequestParser {
                 if line.isEmpty { return (index - start, finishRequest()) }
             default:
                 guard let size = Self.chunkSize(line) else {
-                    return (index - start, fail(HTTPError(.badRequest, "invalid chunk size line", closesConnection: true)))
+                    return (
+                        index - start, fail(HTTPError(.badRequest, "invalid chunk size line", closesConnection: true))
+                    )
                 }
                 if size == 0 {
                     state = .trailers
@@ -194,11 +201,13 @@ struct HTTPRequestParser {
 
     private func headTooLarge() -> HTTPError {
         HTTPError(
-            .headerFieldsTooLarge, "request head is over the limit of \(limits.maxHeadBytes) bytes", closesConnection: true)
+            .headerFieldsTooLarge, "request head is over the limit of \(limits.maxHeadBytes) bytes",
+            closesConnection: true)
     }
 
     private func bodyTooLarge() -> HTTPError {
-        HTTPError(.contentTooLarge, "request body is over the limit of \(limits.maxBodyBytes) bytes", closesConnection: true)
+        HTTPError(
+            .contentTooLarge, "request body is over the limit of \(limits.maxBodyBytes) bytes", closesConnection: true)
     }
 
     private mutating func fail(_ error: HTTPError) -> Outcome {

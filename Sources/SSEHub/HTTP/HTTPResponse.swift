@@ -14,7 +14,9 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: value.serialized())
     }
 
-    public static func text(_ status: HTTPStatus = .ok, _ text: String, contentType: String = "text/plain; charset=utf-8")
+    public static func text(
+        _ status: HTTPStatus = .ok, _ text: String, contentType: String = "text/plain; charset=utf-8"
+    )
         -> HTTPResponse
     {
         HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: Array(text.utf8))

@@ -9,7 +9,8 @@ enum BroadcastEndpoint {
         let fields = try parse(request)
         let receipt = try hub.publish(channels: fields.channels, event: fields.event, data: fields.data)
         return .json(
-            .ok, .object([("id", .string(receipt.id.description)), ("subscribers", .number(Double(receipt.subscribers)))]))
+            .ok,
+            .object([("id", .string(receipt.id.description)), ("subscribers", .number(Double(receipt.subscribers)))]))
     }
 
     struct Fields {

@@ -61,8 +61,11 @@ extension EventLoop {
             result = .response(HTTPError(.notFound, "no route for \(request.path)").response)
         case .methodNotAllowed(let allow):
             result = .response(
-                HTTPError(.methodNotAllowed, "\(request.method) is not allowed here; use \(allow)", headers: [("Allow", allow)])
-                    .response)
+                HTTPError(
+                    .methodNotAllowed, "\(request.method) is not allowed here; use \(allow)",
+                    headers: [("Allow", allow)]
+                )
+                .response)
         case .handler(let handler, let parameter):
             do {
                 result = try handler(request, RequestContext(hub: hub, pathParameter: parameter))

@@ -21,11 +21,13 @@ extension EventLoop {
         connection.lastSequence = plan.frames.last?.sequence ?? 0
         connection.lastQueuedAt = MonotonicClock.now()
         for entry in plan.entries {
-            let channel = channels[entry.key] ?? {
-                let created = LoopChannel(key: entry.key, name: entry.name)
-                channels[entry.key] = created
-                return created
-            }()
+            let channel =
+                channels[entry.key]
+                ?? {
+                    let created = LoopChannel(key: entry.key, name: entry.name)
+                    channels[entry.key] = created
+                    return created
+                }()
             connection.memberships.append(.init(key: entry.key, index: channel.members.count))
             channel.members.append(.init(connection: connection, floor: entry.floor))
         }

@@ -60,7 +60,9 @@ final class Selector {
     /// Waits up to `timeoutMilliseconds` (-1: forever) and calls `body` for each report.
     func wait(timeoutMilliseconds: Int32, _ body: (ReadinessEvent) -> Void) throws(SystemError) {
         let count: Int32
-        switch try syscall("epoll_wait", { epoll_wait(epollFD, events.baseAddress, Int32(events.count), timeoutMilliseconds) }) {
+        switch try syscall(
+            "epoll_wait", { epoll_wait(epollFD, events.baseAddress, Int32(events.count), timeoutMilliseconds) })
+        {
         case .processed(let value): count = value
         case .wouldBlock: return
         }

@@ -7,7 +7,9 @@ public enum ChannelName {
     public static func validate(_ name: String, maxLength: Int) -> String? {
         let utf8 = name.utf8
         if utf8.isEmpty { return "channel name is empty; \(rule)" }
-        if utf8.count > maxLength { return "channel name is \(utf8.count) bytes, over the limit of \(maxLength); \(rule)" }
+        if utf8.count > maxLength {
+            return "channel name is \(utf8.count) bytes, over the limit of \(maxLength); \(rule)"
+        }
         for byte in utf8 where !isAllowed(byte) {
             return "channel name \"\(printable(name))\" has a character outside A-Z a-z 0-9 _ . : -"
         }

@@ -52,7 +52,9 @@ struct ChannelTable {
     }
 
     private mutating func evictIdleChannels() {
-        let idle = channels.filter { $0.value.subscriberCount == 0 }.sorted { $0.value.lastActivity < $1.value.lastActivity }
+        let idle = channels.filter { $0.value.subscriberCount == 0 }.sorted {
+            $0.value.lastActivity < $1.value.lastActivity
+        }
         for (name, record) in idle.prefix(max(1, maxChannels / 10)) {
             evictedFloor = max(evictedFloor, record.lastSequence)
             channels[name] = nil

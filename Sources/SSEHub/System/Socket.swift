@@ -11,7 +11,8 @@ enum Socket {
         let length = try SocketAddress.fill(&storage, host: host, port: port)
         let family = Int32(storage.ss_family)
         let fd = try syscallBlocking("socket") {
-            Glibc.socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            Glibc.socket(
+                family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         }
         do {
             var one: Int32 = 1

@@ -1,4 +1,5 @@
 import Broadcast
+import Glibc
 
 /// Starts an in-process hub on a free port for one test and stops it afterwards.
 func withHub<R>(
@@ -25,13 +26,11 @@ func eventually(_ what: String, timeout: Double = 10, _ condition: () -> Bool) t
     let deadline = TestClock.now() + timeout
     while !condition() {
         guard TestClock.now() < deadline else { throw TestTimeout(what: what) }
-        sched_yieldShim()
+        napBriefly()
     }
 }
 
-import Glibc
-
-func sched_yieldShim() {
+func napBriefly() {
     var request = timespec(tv_sec: 0, tv_nsec: 1_000_000)
     nanosleep(&request, nil)
 }

@@ -32,7 +32,7 @@ final class HubProcess {
             guard TestClock.now() < deadline else { throw TestTimeout(what: "hub to start: \(output)") }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid { throw TestTimeout(what: "hub exited at start: \(output)") }
-            sched_yieldShim()
+            napBriefly()
         }
         let line = output.split(separator: "\n").first { $0.contains("listening on") }!
         port = Int(line.split(separator: ":").last!.split(separator: " ").first!)!
@@ -81,7 +81,7 @@ final class HubProcess {
             if waitpid(pid, &status, WNOHANG) == pid {
                 return ((status >> 8) & 0xFF, TestClock.now() - started)
             }
-            sched_yieldShim()
+            napBriefly()
         }
         return nil
     }

@@ -49,7 +49,9 @@ struct EventStreamParser {
                 eventType = ""
             }
             guard hasData else { return nil }
-            return ReceivedEvent(id: lastEventID, event: eventType.isEmpty ? "message" : eventType, data: String(decoding: data, as: UTF8.self))
+            return ReceivedEvent(
+                id: lastEventID, event: eventType.isEmpty ? "message" : eventType,
+                data: String(decoding: data, as: UTF8.self))
         }
         if line.first == UInt8(ascii: ":") {
             comments += 1
@@ -105,7 +107,9 @@ final class SSEClient {
         consumeBuffer()
         while events.count < count {
             let left = deadline - TestClock.now()
-            guard left > 0, !socket.peerClosed else { throw TestTimeout(what: "\(count) events (have \(events.count))") }
+            guard left > 0, !socket.peerClosed else {
+                throw TestTimeout(what: "\(count) events (have \(events.count))")
+            }
             socket.readSome(timeout: left)
             consumeBuffer()
         }

@@ -63,7 +63,8 @@ enum TestHTTP {
 
     static func postForm(_ port: Int, _ form: String) throws -> TestResponse {
         try TestSocket(port: port).exchange(
-            "POST", "/broadcast", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
+            "POST", "/broadcast", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array(form.utf8))
     }
 }
 
