@@ -15,6 +15,8 @@ let package = Package(
         .target(name: "SSEHub", dependencies: ["CLinuxSys"]),
         .target(name: "Broadcast", dependencies: ["SSEHub"]),
         .executableTarget(name: "HubServer", dependencies: ["Broadcast"]),
+        // The README's in-process example, compiled with the package so the README cannot drift from the API.
+        .executableTarget(name: "broadcast-example", dependencies: ["Broadcast"], path: "Examples/InProcess"),
         .testTarget(name: "SSEHubTests", dependencies: ["SSEHub", "Broadcast"]),
     ],
     swiftLanguageModes: [.v6]

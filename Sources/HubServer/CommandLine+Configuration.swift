@@ -3,14 +3,14 @@ import SSEHub
 /// Reads the configuration: defaults, then environment variables, then flags (flags win).
 enum ConfigurationLoader {
     enum Outcome {
-        case run(HubConfiguration)
+        case run(ServerConfiguration)
         case help(String)
         /// One line naming the setting and what is wrong with it.
         case invalid(String)
     }
 
     static func load(arguments: [String], environment: [String: String]) -> Outcome {
-        var configuration = HubConfiguration()
+        var configuration = ServerConfiguration()
         for setting in HubSettings.all {
             guard let value = environment[setting.environment] else { continue }
             if let problem = setting.apply(&configuration, value) {
@@ -43,7 +43,7 @@ enum ConfigurationLoader {
     }
 
     static func usage() -> String {
-        let defaults = HubConfiguration()
+        let defaults = ServerConfiguration()
         var lines = [
             "usage: hub [options]",
             "",

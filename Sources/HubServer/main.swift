@@ -10,7 +10,8 @@ case .help(let text):
 case .invalid(let message):
     Output.error("hub: \(message)")
     exit(2)
-case .run(let configuration):
+case .run(let server):
+    let configuration = server.hub
     // Block the stop signals before any loop thread exists, so threads inherit the mask and only
     // `sigwait` below receives them.
     var signals = sigset_t()
@@ -21,7 +22,8 @@ case .run(let configuration):
 
     let broadcaster: Broadcaster
     do {
-        broadcaster = try Broadcaster.start(configuration)
+        let files = StaticFiles(root: server.webRoot + "/static")
+        broadcaster = try Broadcaster.start(configuration) { router in files.register(in: &router) }
     } catch {
         Output.error("hub: cannot start on \(configuration.host):\(configuration.port): \(error)")
         exit(1)

@@ -102,3 +102,64 @@ import Testing
         return (Int(fields[12]) ?? 0) + (Int(fields[13]) ?? 0)
     }
 }
+
+@Suite struct DemoSiteTests {
+    static let webRoot = String(#filePath.split(separator: "/Tests/").first!) + "/web"
+
+    @Test func servesTheDemoPageAndItsAssetsFromMemory() throws {
+        let hub = try HubProcess(arguments: ["--web-root", Self.webRoot])
+        let page = try TestHTTP.get(hub.port, "/")
+        #expect(page.status == 200)
+        #expect(page.header("Content-Type") == "text/html; charset=utf-8")
+        #expect(page.text.contains(#"sse-connect="/events/demo""#))
+        let htmx = try TestHTTP.get(hub.port, "/static/vendor/htmx-2.min.js")
+        #expect(htmx.status == 200, "run scripts/fetch-assets first")
+        #expect(htmx.text.contains(#"version:"2.0.10""#))
+        #expect(try TestHTTP.get(hub.port, "/static/../../Package.swift").status == 404)
+        #expect(try TestHTTP.get(hub.port, "/static/nope.js").status == 404)
+    }
+}
+
+@Suite struct ReadmeTests {
+    static let root = String(#filePath.split(separator: "/Tests/").first!)
+
+    /// The README's in-process example is the file the package compiles, byte for byte, and it runs.
+    @Test func theReadmeExampleIsTheCompiledExampleAndRuns() throws {
+        let readme = String(decoding: StaticFilesReader.read(Self.root + "/README.md"), as: UTF8.self)
+        let example = String(
+            decoding: StaticFilesReader.read(Self.root + "/Examples/InProcess/main.swift"), as: UTF8.self)
+        #expect(!example.isEmpty)
+        #expect(readme.contains("```swift\n" + example + "```"), "README's example differs from Examples/InProcess")
+        let binary = String(HubProcess.executable.dropLast("hub".count)) + "broadcast-example"
+        let (status, output) = try Spawn.run("timeout 20 \"\(binary)\"")
+        #expect(status == 0)
+        #expect(output.split(separator: "\n").filter { $0.hasPrefix("received ") }.count == 3, "\(output)")
+    }
+}
+
+extension ReadmeTests {
+    @Test func theReadmeConfigurationTableListsEverySetting() throws {
+        let readme = String(decoding: StaticFilesReader.read(Self.root + "/README.md"), as: UTF8.self)
+        let (_, help) = try Spawn.run("\"\(HubProcess.executable)\" --help")
+        let flags = help.split(separator: "\n").compactMap { line in
+            line.split(separator: " ").first { $0.hasPrefix("--") && $0 != "--help" }
+        }
+        #expect(flags.count >= 16)
+        for flag in flags { #expect(readme.contains("| `\(flag)` |"), "\(flag) is not in the README table") }
+    }
+}
+
+enum StaticFilesReader {
+    static func read(_ path: String) -> [UInt8] {
+        guard let file = fopen(path, "rb") else { return [] }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
+    }
+}

@@ -28,19 +28,20 @@ public typealias RouteHandler = @Sendable (HTTPRequest, RequestContext) throws -
 /// Collects routes; `build()` freezes them into a `Router`.
 public struct RouterBuilder: Sendable {
     private var exact: [String: [String: RouteHandler]] = [:]
-    private var prefixed: [(prefix: String, methods: [String: RouteHandler])] = []
+    private var prefixed: [(prefix: String, spansSegments: Bool, methods: [String: RouteHandler])] = []
 
     public init() {}
 
-    /// Adds a route. `pattern` is an exact path ("/broadcast") or a path ending in one parameter segment
-    /// ("/events/{channel}").
+    /// Adds a route. `pattern` is an exact path ("/broadcast"), a path ending in one parameter segment
+    /// ("/events/{channel}"), or a path ending in a parameter that may span segments ("/static/{path*}").
     public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping RouteHandler) {
         if let brace = pattern.firstIndex(of: "{") {
             let prefix = String(pattern[..<brace])
-            if let index = prefixed.firstIndex(where: { $0.prefix == prefix }) {
+            let spans = pattern.hasSuffix("*}")
+            if let index = prefixed.firstIndex(where: { $0.prefix == prefix && $0.spansSegments == spans }) {
                 prefixed[index].methods[method] = handler
             } else {
-                prefixed.append((prefix, [method: handler]))
+                prefixed.append((prefix, spans, [method: handler]))
             }
         } else {
             exact[pattern, default: [:]][method] = handler
@@ -56,7 +57,7 @@ public struct RouterBuilder: Sendable {
 /// The frozen route table. Lookups never mutate it, so every loop shares one.
 public struct Router: Sendable {
     let exact: [String: [String: RouteHandler]]
-    let prefixed: [(prefix: String, methods: [String: RouteHandler])]
+    let prefixed: [(prefix: String, spansSegments: Bool, methods: [String: RouteHandler])]
 
     enum Resolution {
         case handler(RouteHandler, parameter: String?)
@@ -68,7 +69,7 @@ public struct Router: Sendable {
         if let methods = exact[String(path)] { return pick(methods, method: method, parameter: nil) }
         for route in prefixed where path.hasPrefix(route.prefix) {
             let rest = path.dropFirst(route.prefix.count)
-            guard !rest.isEmpty, !rest.contains("/") else { continue }
+            guard !rest.isEmpty, route.spansSegments || !rest.contains("/") else { continue }
             let decoded = FormDecoder.percentDecoded(rest.utf8, plusIsSpace: false)
             return pick(route.methods, method: method, parameter: String(decoding: decoded, as: UTF8.self))
         }

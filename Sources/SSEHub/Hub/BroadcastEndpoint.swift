@@ -84,9 +84,7 @@ enum BroadcastEndpoint {
         return fields
     }
 
-    private static var missingChannel: HTTPError {
-        HTTPError(.badRequest, "\"channel\" is missing; \(ChannelName.rule)")
-    }
+    private static let missingChannel = HTTPError(.badRequest, "\"channel\" is missing; name one or more channels")
 
     /// `Authorization: Bearer <token>`, compared in constant time so response timing does not reveal how much
     /// of a guess was right.

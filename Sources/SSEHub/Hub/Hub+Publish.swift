@@ -68,7 +68,9 @@ extension Hub {
 
     /// The names, checked against the channel rule, duplicates removed, order kept.
     func validatedChannels(_ names: [String]) throws(HubError) -> [String] {
-        guard !names.isEmpty else { throw .invalidChannel("no channel given; \(ChannelName.rule)") }
+        guard !names.isEmpty else {
+            throw .invalidChannel("no channel given; \(ChannelName.rule(maxLength: configuration.maxChannelNameBytes))")
+        }
         guard names.count <= configuration.maxChannelsPerStream else {
             throw .invalidChannel("\(names.count) channels given; the limit is \(configuration.maxChannelsPerStream)")
         }

@@ -2,13 +2,15 @@
 ///
 /// Names appear in URLs, Redis keys and logs, so the alphabet is kept to bytes that need no escaping anywhere.
 public enum ChannelName {
-    public static let rule = "channel names are 1-128 bytes of A-Z a-z 0-9 _ . : -"
+    public static func rule(maxLength: Int) -> String {
+        "channel names are 1-\(maxLength) bytes of A-Z a-z 0-9 _ . : -"
+    }
 
     public static func validate(_ name: String, maxLength: Int) -> String? {
         let utf8 = name.utf8
-        if utf8.isEmpty { return "channel name is empty; \(rule)" }
+        if utf8.isEmpty { return "channel name is empty; \(rule(maxLength: maxLength))" }
         if utf8.count > maxLength {
-            return "channel name is \(utf8.count) bytes, over the limit of \(maxLength); \(rule)"
+            return "channel name is \(utf8.count) bytes, over the limit of \(maxLength); \(rule(maxLength: maxLength))"
         }
         for byte in utf8 where !isAllowed(byte) {
             return "channel name \"\(printable(name))\" has a character outside A-Z a-z 0-9 _ . : -"
