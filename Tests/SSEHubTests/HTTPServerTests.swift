@@ -32,6 +32,27 @@ import Testing
         }
     }
 
+    @Test func answersAClientThatHalfClosesAfterItsRequests() throws {
+        try withHub { hub in
+            let socket = try TestSocket(port: hub.port)
+            socket.send(String(repeating: "GET /health HTTP/1.1\r\nHost: t\r\n\r\n", count: 50))
+            socket.shutdownWrite()
+            for _ in 0..<50 { #expect(try socket.readResponse().status == 200) }
+            #expect(socket.waitForClose())
+        }
+    }
+
+    @Test func headOnAStreamDescribesItWithoutOpeningIt() throws {
+        try withHub { hub in
+            let socket = try TestSocket(port: hub.port)
+            let response = try socket.exchange("HEAD", "/events/h")
+            #expect(response.status == 200)
+            #expect(response.header("Content-Type") == "text/event-stream")
+            #expect(try socket.exchange("GET", "/health/ping").status == 200, "the connection stays usable")
+            #expect(healthNumber(hub, "streams") == 0)
+        }
+    }
+
     @Test func answers431AboveTheHeadLimitAndCloses() throws {
         try withHub({ $0.maxHeadBytes = 2048 }) { hub in
             let socket = try TestSocket(port: hub.port)

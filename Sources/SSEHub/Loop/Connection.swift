@@ -25,6 +25,8 @@ final class Connection {
     /// When bytes were last queued to a stream (keepalive comments go to streams idle since then).
     var lastQueuedAt: UInt64
     var closeAfterFlush = false
+    /// The peer closed its side; the connection only writes what is left, then closes.
+    var readClosed = false
     var isDirty = false
     var wantsWritable = false
 

@@ -16,9 +16,17 @@ extension EventLoop {
             guard count > 0 else {
                 // The peer closed its side: finish sending queued responses, then close.
                 if connection.phase == .http && !connection.outbound.isEmpty {
+                    // Half-closed: stop reading (EOF stays readable forever) but keep writing what is queued.
                     connection.closeAfterFlush = true
+                    connection.readClosed = true
+                    connection.wantsWritable = true
+                    do {
+                        try selector.reregister(fd: connection.fd, generation: connection.generation, interest: .write)
+                    } catch {
+                        close(connection)
+                        return
+                    }
                     markDirty(connection)
-                    selector.deregister(fd: connection.fd)
                 } else {
                     close(connection)
                 }
@@ -80,6 +88,11 @@ extension EventLoop {
         switch result {
         case .response(let response):
             respond(response, to: connection, keepAlive: request.keepAlive, head: request.method == "HEAD")
+        case .eventStream where request.method == "HEAD":
+            // HEAD describes the stream without opening it (RFC 9110 §9.3.2).
+            let head = HTTPResponse(
+                status: .ok, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")])
+            respond(head, to: connection, keepAlive: request.keepAlive, head: true)
         case .eventStream(let stream):
             startStream(stream, on: connection, keepAlive: request.keepAlive)
         }

@@ -45,7 +45,8 @@ extension EventLoop {
 
     private func setWritable(_ connection: Connection, _ wanted: Bool) {
         connection.wantsWritable = wanted
-        let interest: Interest = wanted ? [.read, .write] : .read
+        var interest: Interest = connection.readClosed ? [] : .read
+        if wanted { interest.insert(.write) }
         do {
             try selector.reregister(fd: connection.fd, generation: connection.generation, interest: interest)
         } catch {

@@ -98,7 +98,7 @@ final class EventLoop {
         // An earlier report in this batch may have closed the fd, and a new connection may hold it now.
         guard let connection = connection(for: event.fd), connection.generation == event.generation else { return }
         if event.writable { flush(connection) }
-        if event.readable && connection.phase != .closed { readable(connection) }
+        if event.readable && connection.phase != .closed && !connection.readClosed { readable(connection) }
     }
 
     func connection(for fd: Int32) -> Connection? {

@@ -37,6 +37,9 @@ final class TestSocket {
 
     func send(_ text: String) { send(Array(text.utf8)) }
 
+    /// Half-closes: the peer reads EOF but may still write to us.
+    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
     func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
