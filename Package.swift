@@ -18,6 +18,10 @@ let package = Package(
         // The README's in-process example, compiled with the package so the README cannot drift from the API.
         .executableTarget(name: "broadcast-example", dependencies: ["Broadcast"], path: "Examples/InProcess"),
         .testTarget(name: "SSEHubTests", dependencies: ["SSEHub", "Broadcast"]),
+        // The load generator (Benchmarks/run drives it; `swift test` only tests its parser and histogram).
+        .target(name: "LoadGenCore", path: "Benchmarks/LoadGenCore"),
+        .executableTarget(name: "loadgen", dependencies: ["LoadGenCore", "CLinuxSys"], path: "Benchmarks/LoadGen"),
+        .testTarget(name: "LoadGenTests", dependencies: ["LoadGenCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

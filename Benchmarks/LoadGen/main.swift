@@ -1,0 +1,69 @@
+import Glibc
+
+/// loadgen: an SSE load generator for the hub and nchan. Loopback targets only; every phase is bounded.
+///
+///   loadgen run --server hub|nchan --port P --pid SERVER_PID [--subscribers N --channels C --events M
+///               --rate R --payload B --publishers K --idle S --processes X --sources A --name NAME --out FILE]
+///   loadgen subscribe ...   (a worker; started by `run`)
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = arguments.first else {
+    print("usage: loadgen run|subscribe --option value ...")
+    exit(2)
+}
+arguments.removeFirst()
+let values = OptionValues(arguments)
+
+func value<T: LosslessStringConvertible>(_ name: String, _ fallback: T) -> T {
+    values.values[name].flatMap(T.init) ?? fallback
+}
+
+switch command {
+case "subscribe":
+    var options = SubscriberWorker.Options()
+    options.host = value("host", options.host)
+    options.port = value("port", options.port)
+    options.pathTemplate = value("path", options.pathTemplate)
+    options.channels = value("channels", options.channels)
+    options.count = value("count", options.count)
+    options.offset = value("offset", options.offset)
+    options.sources = value("sources", options.sources)
+    options.events = value("events", options.events)
+    SubscriberWorker(options: options).run()
+case "run":
+    var options = Coordinator.Options()
+    options.name = value("name", options.name)
+    options.server = Publisher.Server(rawValue: value("server", "hub")) ?? .hub
+    options.host = value("host", options.host)
+    options.port = value("port", options.port)
+    options.pid = value("pid", options.pid)
+    options.subscribers = value("subscribers", options.subscribers)
+    options.channels = value("channels", options.channels)
+    options.events = value("events", options.events)
+    options.rate = value("rate", options.rate)
+    options.payload = value("payload", options.payload)
+    options.publishers = value("publishers", options.publishers)
+    options.idleSeconds = value("idle", options.idleSeconds)
+    options.processes = value("processes", options.processes)
+    options.sources = value("sources", options.sources)
+    options.graceSeconds = value("grace", options.graceSeconds)
+    options.output = value("out", options.output)
+    Coordinator(options: options).run()
+default:
+    print("loadgen: unknown command \(command)")
+    exit(2)
+}
+
+/// `--name value` pairs.
+struct OptionValues: Sendable {
+    let values: [String: String]
+
+    init(_ arguments: [String]) {
+        var values: [String: String] = [:]
+        var index = 0
+        while index + 1 < arguments.count {
+            values[String(arguments[index].drop { $0 == "-" })] = arguments[index + 1]
+            index += 2
+        }
+        self.values = values
+    }
+}
