@@ -6,7 +6,24 @@ import subprocess
 import sys
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-by = {(r["scenario"], r["server"]): r for r in rows}
+runs = {}
+for r in rows:
+    runs.setdefault((r["scenario"], r["server"]), []).append(r)
+
+def median_row(group):
+    """Numbers: the median over repetitions; everything else from the first run."""
+    if len(group) == 1:
+        return group[0]
+    merged = dict(group[0])
+    for key, value in group[0].items():
+        if isinstance(value, (int, float)):
+            values = sorted(r[key] for r in group)
+            merged[key] = values[len(values) // 2]
+    merged["repetitions"] = len(group)
+    merged["publishesPerSecondRuns"] = [r["publishesPerSecond"] for r in group]
+    return merged
+
+by = {key: median_row(group) for key, group in runs.items()}
 scenarios = list(dict.fromkeys(r["scenario"] for r in rows))
 
 def cpu_model():
@@ -63,8 +80,13 @@ for scenario in scenarios:
     sample = hub or nchan
     out.append(f"## {scenario}\n")
     rate = "as fast as possible" if sample["events"] and not sample.get("rate") else ""
-    out.append(f"{sample['subscribers']:,} subscribers, {sample['channels']:,} channels, "
-               f"{sample['events']:,} events.\n")
+    line = (f"{sample['subscribers']:,} subscribers, {sample['channels']:,} channels, "
+            f"{sample['events']:,} events.")
+    if sample.get("repetitions"):
+        spread = "; ".join(f"{server}: " + ", ".join(f"{v:,.0f}" for v in by[(scenario, server)]["publishesPerSecondRuns"])
+                           for server in ("hub", "nchan") if (scenario, server) in by)
+        line += f" Median of {sample['repetitions']} runs per server (publishes/s per run: {spread})."
+    out.append(line + "\n")
     out.append("| metric | hub | nchan | hub / nchan |")
     out.append("|---|---|---|---|")
     for key, label, lower, fmt in METRICS:
@@ -81,6 +103,8 @@ for scenario in scenarios:
             out.append(f"| {label} | {cells[0]} | {cells[1]} | |")
             continue
         if scenario == "idle15k" and key in ("cpuMicrosPerPublish", "publishesPerSecond"):
+            continue
+        if scenario == "publish" and key in ("pssKiBPerConnection", "connectionsPerSecond", "cpuMicrosPerDelivery"):
             continue
         if scenario != "publish" and key in ("cpuMicrosPerPublish", "publishesPerSecond") and scenario != "channels1k":
             continue

@@ -129,8 +129,10 @@ final class Coordinator {
             ("ackP99Ms", milliseconds(published.acknowledgements.value(atPercentile: 99))),
             ("serverCPUSeconds", format3(serverCPU)),
             ("cpuMicrosPerDelivery", format3(delivered > 0 ? serverCPU * 1e6 / Double(delivered) : 0)),
-            ("cpuMicrosPerPublish",
-             format3(published.acknowledged > 0 ? serverCPU * 1e6 / Double(published.acknowledged) : 0)),
+            (
+                "cpuMicrosPerPublish",
+                format3(published.acknowledged > 0 ? serverCPU * 1e6 / Double(published.acknowledged) : 0)
+            ),
             ("pssBaselineKiB", "\(baseline)"), ("pssIdleKiB", "\(idle)"),
             ("pssKiBPerConnection", format3(Double(idle - baseline) / Double(max(1, established)))),
             ("connectSeconds", format3(connectSeconds)),

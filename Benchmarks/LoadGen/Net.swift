@@ -30,7 +30,9 @@ enum Net {
         remote.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, host, &remote.sin_addr)
         let size = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) }
+        }
         let started = withUnsafePointer(to: &remote) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, size) }
         }
@@ -44,7 +46,9 @@ enum Net {
     static func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if written > 0 {
                 offset += written
             } else if written < 0 && errno == EAGAIN {
@@ -80,10 +84,14 @@ final class Poller {
 
     /// Waits up to `milliseconds` and calls `body(index, flags)` for each ready socket.
     func wait(milliseconds: Int32, _ body: (Int, UInt32) -> Void) {
-        let count = events.withUnsafeMutableBufferPointer { epoll_wait(fd, $0.baseAddress, Int32($0.count), milliseconds) }
+        let count = events.withUnsafeMutableBufferPointer {
+            epoll_wait(fd, $0.baseAddress, Int32($0.count), milliseconds)
+        }
         guard count > 0 else { return }
         for index in 0..<Int(count) {
-            let (data, flags) = withUnsafePointer(to: &events[index]) { (clinux_epoll_data($0), clinux_epoll_events($0)) }
+            let (data, flags) = withUnsafePointer(to: &events[index]) {
+                (clinux_epoll_data($0), clinux_epoll_events($0))
+            }
             body(Int(data), flags)
         }
     }

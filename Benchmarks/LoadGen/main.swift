@@ -5,6 +5,8 @@ import Glibc
 ///   loadgen run --server hub|nchan --port P --pid SERVER_PID [--subscribers N --channels C --events M
 ///               --rate R --payload B --publishers K --idle S --processes X --sources A --name NAME --out FILE]
 ///   loadgen subscribe ...   (a worker; started by `run`)
+// A worker that completes exits at once; telling it to finish afterwards must not kill the coordinator.
+signal(SIGPIPE, SIG_IGN)
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else {
     print("usage: loadgen run|subscribe --option value ...")

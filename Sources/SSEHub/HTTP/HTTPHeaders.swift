@@ -38,18 +38,58 @@ public struct HTTPHeaders: Sendable {
         fields.contains { matches($0.name, name) }
     }
 
-    private func matches(_ range: Range<Int>, _ name: String) -> Bool {
-        guard range.count == name.utf8.count else { return false }
-        var index = range.lowerBound
-        for byte in name.utf8 {
-            if ASCII.lowercased(storage[index]) != ASCII.lowercased(byte) { return false }
-            index += 1
+    /// How many fields are named `name`.
+    func count(of name: String) -> Int {
+        var count = 0
+        for field in fields where matches(field.name, name) { count += 1 }
+        return count
+    }
+
+    /// Calls `body` with each comma-separated element of every `name` field, whitespace trimmed (RFC 9110 §5.6.1
+    /// lists). Empty elements are skipped unless `keepingEmpty`.
+    func forEachToken(of name: String, keepingEmpty: Bool = false, _ body: (ArraySlice<UInt8>) -> Void) {
+        for field in fields where matches(field.name, name) {
+            var start = field.value.lowerBound
+            var index = start
+            while index <= field.value.upperBound {
+                if index == field.value.upperBound || storage[index] == UInt8(ascii: ",") {
+                    var low = start
+                    var high = index
+                    while low < high && (storage[low] == 0x20 || storage[low] == 0x09) { low += 1 }
+                    while high > low && (storage[high - 1] == 0x20 || storage[high - 1] == 0x09) { high -= 1 }
+                    if keepingEmpty || low < high { body(storage[low..<high]) }
+                    start = index + 1
+                }
+                index += 1
+            }
         }
-        return true
+    }
+
+    /// Whether the `Content-Type` media type (before any parameters) is `type`, ignoring case.
+    func hasMediaType(_ type: String) -> Bool {
+        guard let value = valueBytes("Content-Type") else { return false }
+        var end = value.firstIndex(of: UInt8(ascii: ";")) ?? value.endIndex
+        while end > value.startIndex && (value[end - 1] == 0x20 || value[end - 1] == 0x09) { end -= 1 }
+        return ASCII.equalsIgnoringCase(value[value.startIndex..<end], type)
+    }
+
+    private func matches(_ range: Range<Int>, _ name: String) -> Bool {
+        ASCII.equalsIgnoringCase(storage[range], name)
     }
 }
 
 enum ASCII {
+    /// Appends `value` in decimal.
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 {
+            out.append(UInt8(ascii: "-"))
+            appendDecimal(-value, to: &out)
+            return
+        }
+        if value >= 10 { appendDecimal(value / 10, to: &out) }
+        out.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
     @inline(__always) static func lowercased(_ byte: UInt8) -> UInt8 {
         byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
@@ -66,7 +106,16 @@ enum ASCII {
         }
     }
 
-    static func equalsIgnoringCase(_ bytes: some Collection<UInt8>, _ text: String) -> Bool {
-        bytes.count == text.utf8.count && zip(bytes, text.utf8).allSatisfy { lowercased($0) == lowercased($1) }
+    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { name in
+            guard bytes.count == name.count else { return false }
+            var index = bytes.startIndex
+            for byte in name {
+                if lowercased(bytes[index]) != lowercased(byte) { return false }
+                index += 1
+            }
+            return true
+        }
     }
 }

@@ -26,15 +26,23 @@ public struct HTTPResponse: Sendable {
     func serialized(keepAlive: Bool, date: String, includeBody: Bool = true) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(160 + body.count)
-        out.append(contentsOf: "HTTP/1.1 \(status.code) \(status.reason)\r\n".utf8)
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        ASCII.appendDecimal(status.code, to: &out)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: status.reason.utf8)
+        out.append(contentsOf: "\r\n".utf8)
         for (name, value) in headers {
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: ": ".utf8)
             out.append(contentsOf: value.utf8)
             out.append(contentsOf: "\r\n".utf8)
         }
-        out.append(contentsOf: "Content-Length: \(body.count)\r\nDate: \(date)\r\n".utf8)
-        out.append(contentsOf: keepAlive ? "Connection: keep-alive\r\n\r\n".utf8 : "Connection: close\r\n\r\n".utf8)
+        out.append(contentsOf: "Content-Length: ".utf8)
+        ASCII.appendDecimal(body.count, to: &out)
+        out.append(contentsOf: "\r\nDate: ".utf8)
+        out.append(contentsOf: date.utf8)
+        out.append(
+            contentsOf: keepAlive ? "\r\nConnection: keep-alive\r\n\r\n".utf8 : "\r\nConnection: close\r\n\r\n".utf8)
         if includeBody { out.append(contentsOf: body) }
         return out
     }

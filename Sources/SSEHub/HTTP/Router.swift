@@ -20,6 +20,8 @@ public struct RequestContext: Sendable {
     public let hub: Hub
     /// The `{name}` part of a route pattern, percent-decoded (nil for exact routes).
     public let pathParameter: String?
+    /// The loop handling the request.
+    let loopIndex: Int
 }
 
 /// Runs on a loop thread; must not block. Throw `HTTPError` for a client error.

@@ -4,10 +4,10 @@
 /// `data` that is not a string is sent as its compact JSON text. Form: the same field names, `channel`
 /// repeatable. Answers `{"id": "...", "subscribers": N}`.
 enum BroadcastEndpoint {
-    static func handle(_ request: HTTPRequest, hub: Hub) throws -> HTTPResponse {
+    static func handle(_ request: HTTPRequest, hub: Hub, loop: Int) throws -> HTTPResponse {
         if let token = hub.configuration.publishToken { try authorize(request, token: token) }
         let fields = try parse(request)
-        let receipt = try hub.publish(channels: fields.channels, event: fields.event, data: fields.data)
+        let receipt = try hub.publish(channels: fields.channels, event: fields.event, data: fields.data, fromLoop: loop)
         return .json(
             .ok,
             .object([("id", .string(receipt.id.description)), ("subscribers", .number(Double(receipt.subscribers)))]))
@@ -20,19 +20,15 @@ enum BroadcastEndpoint {
     }
 
     static func parse(_ request: HTTPRequest) throws(HTTPError) -> Fields {
-        switch request.mediaType {
-        case "application/json": return try parseJSON(request.body)
-        case "application/x-www-form-urlencoded": return try parseForm(request.body)
-        case let other:
-            throw HTTPError(
-                .unsupportedMediaType,
-                "Content-Type \(other.map { "\"\($0)\"" } ?? "is missing"); use application/json or application/x-www-form-urlencoded"
-            )
-        }
+        if request.headers.hasMediaType("application/x-www-form-urlencoded") { return try parseForm(request.body) }
+        if request.headers.hasMediaType("application/json") { return try parseJSON(request.body) }
+        let given = request.mediaType.map { "Content-Type \"\($0)\"" } ?? "no Content-Type"
+        throw HTTPError(
+            .unsupportedMediaType, "\(given); use application/json or application/x-www-form-urlencoded")
     }
 
     private static func parseJSON(_ body: [UInt8]) throws(HTTPError) -> Fields {
-        guard String(validating: body, as: UTF8.self) != nil else {
+        guard UTF8Validation.isValid(body) else {
             throw HTTPError(.badRequest, "body is not valid UTF-8")
         }
         let value: JSONValue
@@ -67,16 +63,27 @@ enum BroadcastEndpoint {
         return fields
     }
 
+    /// Form fields straight from the body bytes: names compared as bytes, `data` kept as bytes (checked to be
+    /// UTF-8), so a publish makes no string of its payload.
     private static func parseForm(_ body: [UInt8]) throws(HTTPError) -> Fields {
-        guard let pairs = FormDecoder.decode(body) else {
-            throw HTTPError(.badRequest, "form body is not valid UTF-8 after percent-decoding")
-        }
         var fields = Fields()
-        for (name, value) in pairs {
+        var start = 0
+        while start <= body.count {
+            let end = body[start...].firstIndex(of: UInt8(ascii: "&")) ?? body.count
+            defer { start = end + 1 }
+            guard end > start else { continue }
+            let pair = body[start..<end]
+            let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? end
+            let name = FormDecoder.percentDecoded(pair[..<equals])
+            let value = equals < end ? FormDecoder.percentDecoded(pair[(equals + 1)...]) : []
+            guard UTF8Validation.isValid(value), UTF8Validation.isValid(name) else {
+                throw HTTPError(.badRequest, "form body is not valid UTF-8 after percent-decoding")
+            }
             switch name {
-            case "channel", "channels": fields.channels.append(value)
-            case "event": fields.event = value
-            case "data": fields.data = Array(value.utf8)
+            case Array("channel".utf8), Array("channels".utf8):
+                fields.channels.append(String(decoding: value, as: UTF8.self))
+            case Array("event".utf8): fields.event = String(decoding: value, as: UTF8.self)
+            case Array("data".utf8): fields.data = value
             default: break
             }
         }

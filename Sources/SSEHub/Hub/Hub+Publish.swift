@@ -11,6 +11,14 @@ extension Hub {
     public func publish(channels names: [String], event: String?, data: some Collection<UInt8>) throws(HubError)
         -> PublishReceipt
     {
+        try publish(channels: names, event: event, data: data, fromLoop: nil)
+    }
+
+    /// `fromLoop`: the loop whose thread is calling (a publish over HTTP); its own share is queued without an
+    /// eventfd round trip.
+    func publish(channels names: [String], event: String?, data: some Collection<UInt8>, fromLoop: Int?)
+        throws(HubError) -> PublishReceipt
+    {
         let channels = try validatedChannels(names)
         let event = event.flatMap { $0.isEmpty ? nil : $0 }
         if let event, !EventEncoder.isValidFieldValue(event.utf8) {
@@ -27,8 +35,32 @@ extension Hub {
             for name in channels { keys.append(try table.record(named: name, now: now)) }
             let sequence = table.nextSequence()
             let id = EventID(epoch: epoch, sequence: sequence)
-            let frame = Frame(prefix: "id: \(id)\n".utf8, body: body, sequence: sequence)
+            var prefix: [UInt8] = Array("id: ".utf8)
+            id.append(to: &prefix)
+            prefix.append(0x0A)
+            let frame = Frame(prefix: prefix, body: body, sequence: sequence)
             var subscribers = 0
+            if channels.count == 1 {
+                // The common case: one channel, queued to each loop straight from its record.
+                table.withRecord(channels[0]) { record in
+                    record.ring.append(frame)
+                    record.lastSequence = sequence
+                    record.lastActivity = now
+                    subscribers = record.subscriberCount
+                    for (loop, count) in record.loopSubscribers.enumerated() where count > 0 {
+                        queue(.deliver(frame, channel: record.key), to: loop, fromLoop: fromLoop, wake: &wake)
+                    }
+                    if !record.streams.isEmpty {
+                        let decoded = String(decoding: data, as: UTF8.self)
+                        for stream in record.streams
+                        where stream.yield(HubEvent(id: id, channel: channels[0], event: event, data: decoded)) {
+                            overflowed.append(stream)
+                        }
+                    }
+                }
+                for sink in overflowed { table.detach(sink) }
+                return PublishReceipt(id: id, subscribers: subscribers)
+            }
             // Per loop, the keys of the channels it has subscribers of.
             var perLoop = [[UInt64]](repeating: [], count: loops.count)
             for name in channels {
@@ -55,7 +87,7 @@ extension Hub {
             for (loop, keys) in perLoop.enumerated() where !keys.isEmpty {
                 let message: LoopMessage =
                     keys.count == 1 ? .deliver(frame, channel: keys[0]) : .deliverMany(frame, channels: keys)
-                if loops[loop].enqueue(message) { wake.append(loops[loop]) }
+                queue(message, to: loop, fromLoop: fromLoop, wake: &wake)
             }
             return PublishReceipt(id: id, subscribers: subscribers)
         }
@@ -64,6 +96,16 @@ extension Hub {
         if !overflowed.isEmpty { stats.add(.slowSubscribersDropped, overflowed.count) }
         stats.add(.eventsPublished)
         return receipt
+    }
+
+    /// Queues `message` for `loop` under the publish lock; a loop that must be woken is added to `wake` (woken
+    /// after the lock is released), and the calling loop's own share needs no wake-up at all.
+    private func queue(_ message: LoopMessage, to loop: Int, fromLoop: Int?, wake: inout [LoopHandle]) {
+        if loop == fromLoop {
+            loops[loop].enqueueFromOwnThread(message)
+        } else if loops[loop].enqueue(message) {
+            wake.append(loops[loop])
+        }
     }
 
     /// The names, checked against the channel rule, duplicates removed, order kept.

@@ -9,7 +9,7 @@ enum HubRoutes {
             return try subscription(channels: channels, request: request, hub: context.hub)
         }
         router.add("POST", "/broadcast") { request, context in
-            .response(try BroadcastEndpoint.handle(request, hub: context.hub))
+            .response(try BroadcastEndpoint.handle(request, hub: context.hub, loop: context.loopIndex))
         }
         router.add("GET", "/health/ping") { _, _ in
             .response(.text(.ok, "pong\n"))

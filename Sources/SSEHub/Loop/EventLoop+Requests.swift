@@ -76,7 +76,8 @@ extension EventLoop {
                 .response)
         case .handler(let handler, let parameter):
             do {
-                result = try handler(request, RequestContext(hub: hub, pathParameter: parameter))
+                result = try handler(
+                    request, RequestContext(hub: hub, pathParameter: parameter, loopIndex: handle.index))
             } catch let error as HTTPError {
                 result = .response(error.response)
             } catch let error as HubError {

@@ -34,5 +34,6 @@ extension EventLoop {
         }
         closeDoomed()
         if acceptPaused { resumeAccepting() }
+        drainInbox(resettingCounter: true)
     }
 }

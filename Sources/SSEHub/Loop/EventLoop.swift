@@ -57,7 +57,7 @@ final class EventLoop {
         self.nextTick = turnTime + tickInterval
         generation = 2
         try selector.register(fd: listener, generation: Self.listenerGeneration, interest: .acceptExclusive)
-        try selector.register(fd: handle.wakeup.fd, generation: Self.wakeupGeneration, interest: .read)
+        try selector.register(fd: handle.wakeup.fd, generation: Self.wakeupGeneration, interest: .readEdge)
     }
 
     deinit {
@@ -67,6 +67,7 @@ final class EventLoop {
 
     func run() {
         while running {
+            if handle.hasMessagesFromOwnThread { drainInbox() }
             flushDirty()
             let now = MonotonicClock.now()
             turnTime = now
@@ -105,8 +106,8 @@ final class EventLoop {
         Int(fd) < connections.count ? connections[Int(fd)] : nil
     }
 
-    private func drainInbox() {
-        handle.takeMessages(into: &batch)
+    func drainInbox(resettingCounter: Bool = false) {
+        handle.takeMessages(into: &batch, resettingCounter: resettingCounter)
         for message in batch {
             switch message {
             case .deliver(let frame, let key): deliver(frame, to: key)

@@ -18,6 +18,9 @@ final class LoopHandle: Sendable {
     private let inbox = Mutex<[LoopMessage]>([])
     /// True while a wake-up is written and not yet consumed, so a burst of publishes costs one eventfd write.
     private let wakeupPending = Atomic<Bool>(false)
+    /// Messages the loop queued to itself (a publish handled on this loop): drained before the loop next
+    /// sleeps, with no eventfd round trip.
+    private let queuedBySelf = Atomic<Bool>(false)
 
     init(index: Int) throws(SystemError) {
         self.index = index
@@ -34,15 +37,32 @@ final class LoopHandle: Sendable {
         wakeup.signal()
     }
 
+    /// On the loop's own thread: queues `message` without waking anyone; the loop drains it before sleeping.
+    /// Going through the inbox (not delivering at once) keeps order with messages other threads queued first.
+    func enqueueFromOwnThread(_ message: LoopMessage) {
+        inbox.withLock { $0.append(message) }
+        queuedBySelf.store(true, ordering: .relaxed)
+    }
+
+    /// On the loop thread: whether it queued messages to itself since the last drain.
+    var hasMessagesFromOwnThread: Bool {
+        queuedBySelf.load(ordering: .relaxed)
+    }
+
     func send(_ message: LoopMessage) {
         if enqueue(message) { signal() }
     }
 
     /// On the loop thread: swaps the inbox with `batch` (empty, capacity kept) so the lock is held for a swap only.
-    func takeMessages(into batch: inout [LoopMessage]) {
-        wakeup.drain()
+    ///
+    /// The eventfd is edge-triggered, so a wake-up needs no read. `resettingCounter` reads it (the tick does,
+    /// far from its 2^64 limit) and must go with taking the inbox: a read on its own could consume a wake-up
+    /// still on epoll's ready list, and epoll drops a ready fd whose counter it then finds at 0.
+    func takeMessages(into batch: inout [LoopMessage], resettingCounter: Bool = false) {
+        if resettingCounter { wakeup.drain() }
         // Clear the flag before taking the inbox: a message queued after the swap then signals again.
         wakeupPending.store(false, ordering: .sequentiallyConsistent)
+        queuedBySelf.store(false, ordering: .relaxed)
         inbox.withLock { swap(&$0, &batch) }
     }
 }

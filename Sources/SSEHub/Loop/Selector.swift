@@ -8,6 +8,8 @@ struct Interest: OptionSet {
     static let write = Interest(rawValue: EPOLLOUT.rawValue)
     /// A listener shared by every loop: each connection wakes one loop, not all of them (no thundering herd).
     /// The kernel accepts only EPOLLIN beside EPOLLEXCLUSIVE.
+    /// Edge-triggered reads: every eventfd write reports once, so the loop need not read the counter to rearm.
+    static let readEdge = Interest(rawValue: EPOLLIN.rawValue | EPOLLET.rawValue)
     static let acceptExclusive = Interest(rawValue: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
 }
 

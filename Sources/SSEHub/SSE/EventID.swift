@@ -14,6 +14,13 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(epoch)-\(sequence)" }
 
+    /// Appends the text form without building a String.
+    func append(to out: inout [UInt8]) {
+        ASCII.appendDecimal(Int(epoch), to: &out)
+        out.append(UInt8(ascii: "-"))
+        ASCII.appendDecimal(Int(sequence), to: &out)
+    }
+
     /// Parses the text form; nil for anything else (which a resume treats as an unknown id).
     public init?(_ text: some StringProtocol) {
         let utf8 = Array(text.utf8)
