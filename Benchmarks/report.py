@@ -54,6 +54,7 @@ METRICS = [
     ("latencyP99Ms", "latency p99 (ms)", True, "{:.2f}"),
     ("latencyMaxMs", "latency max (ms)", True, "{:.2f}"),
     ("pssKiBPerConnection", "RSS (PSS) KiB per idle connection", True, "{:.2f}"),
+    ("pssIdleMiB", "RSS (PSS) MiB idle / after publishing", None, None),
     ("connectionsPerSecond", "connections/s", False, "{:,.0f}"),
     ("delivered", "delivered / expected", None, None),
     ("lost", "lost / duplicates / out of order", None, None),
@@ -96,6 +97,10 @@ for scenario in scenarios:
             continue
         if key == "lost":
             cells = [f"{r['lost']} / {r['duplicates']} / {r['outOfOrder']}" if r else "-" for r in (hub, nchan)]
+            out.append(f"| {label} | {cells[0]} | {cells[1]} | |")
+            continue
+        if key == "pssIdleMiB":
+            cells = [f"{r['pssIdleKiB'] / 1024:.1f} / {r.get('pssAfterKiB', 0) / 1024:.1f}" if r else "-" for r in (hub, nchan)]
             out.append(f"| {label} | {cells[0]} | {cells[1]} | |")
             continue
         if key == "generatorCPUSeconds":

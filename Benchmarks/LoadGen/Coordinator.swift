@@ -103,6 +103,7 @@ final class Coordinator {
             worker.wait()
         }
         let serverCPU = Proc.cpuSeconds(tree) - serverCPUBefore
+        let after = Proc.pssKiB(tree)
         let hostAfter = Proc.hostJiffies()
         let generatorCPU = (Proc.ownCPUSeconds() - ownBefore) + (workerCPU - workerCPUAtReady)
         let windowEnd = max(lastDelivery, published.finished)
@@ -133,7 +134,7 @@ final class Coordinator {
                 "cpuMicrosPerPublish",
                 format3(published.acknowledged > 0 ? serverCPU * 1e6 / Double(published.acknowledged) : 0)
             ),
-            ("pssBaselineKiB", "\(baseline)"), ("pssIdleKiB", "\(idle)"),
+            ("pssBaselineKiB", "\(baseline)"), ("pssIdleKiB", "\(idle)"), ("pssAfterKiB", "\(after)"),
             ("pssKiBPerConnection", format3(Double(idle - baseline) / Double(max(1, established)))),
             ("connectSeconds", format3(connectSeconds)),
             ("connectionsPerSecond", format3(Double(established) / max(connectSeconds, 1e-9))),
