@@ -17,7 +17,8 @@ let package = Package(
         .executableTarget(name: "HubServer", dependencies: ["Broadcast"]),
         // The README's in-process example, compiled with the package so the README cannot drift from the API.
         .executableTarget(name: "broadcast-example", dependencies: ["Broadcast"], path: "Examples/InProcess"),
-        .testTarget(name: "SSEHubTests", dependencies: ["SSEHub", "Broadcast"]),
+        // Data/ holds test data read by path (the Mustache spec's cases and the script that writes them).
+        .testTarget(name: "SSEHubTests", dependencies: ["SSEHub", "Broadcast"], exclude: ["Data"]),
         // The load generator (Benchmarks/run drives it; `swift test` only tests its parser and histogram).
         .target(name: "LoadGenCore", path: "Benchmarks/LoadGenCore"),
         .executableTarget(name: "loadgen", dependencies: ["LoadGenCore", "CLinuxSys"], path: "Benchmarks/LoadGen"),

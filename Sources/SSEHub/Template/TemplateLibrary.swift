@@ -1,0 +1,167 @@
+import Glibc
+import Synchronization
+
+/// Every template under a directory, parsed once at start and named by relative path without extension
+/// (`partials/card`). Partials and parents resolve by name within the library. Safe from any thread.
+///
+/// With `reloadsChangedFiles` (for editing pages), a template whose file changed is re-read on its next
+/// render; that stats files on the rendering thread, so it is for development only.
+public final class TemplateLibrary: Sendable {
+    private struct State {
+        var templates: [String: Template] = [:]
+        /// Partials re-parsed with a standalone tag's indentation, by "indent|name".
+        var indented: [String: Template] = [:]
+        var modified: [String: Int] = [:]
+    }
+
+    public let directory: String?
+    public let reloadsChangedFiles: Bool
+    private let state: Mutex<State>
+    static let extensions = [".mustache", ".html", ".txt"]
+
+    /// Loads every `.mustache`, `.html` and `.txt` file under `directory`. A syntax error, or a partial or
+    /// parent that names no template, throws with `file:line:column`.
+    public init(directory: String, reloadsChangedFiles: Bool = false) throws(TemplateError) {
+        var state = State()
+        for (name, path) in Self.files(in: directory) {
+            state.templates[name] = try Self.load(name: name, path: path)
+            state.modified[name] = Self.modificationTime(path)
+        }
+        try Self.checkReferences(state.templates)
+        self.directory = directory
+        self.reloadsChangedFiles = reloadsChangedFiles
+        self.state = Mutex(state)
+    }
+
+    /// A library of in-memory templates (tests, and templates built by code). `checkingReferences: false`
+    /// leaves missing partials to render as nothing, as the Mustache spec asks.
+    public init(sources: [String: String], checkingReferences: Bool = true) throws(TemplateError) {
+        var state = State()
+        for (name, source) in sources {
+            state.templates[name] = try TemplateParser.parse(Array(source.utf8), name: name, file: name)
+        }
+        if checkingReferences { try Self.checkReferences(state.templates) }
+        directory = nil
+        reloadsChangedFiles = false
+        self.state = Mutex(state)
+    }
+
+    public var names: [String] { state.withLock { $0.templates.keys.sorted() } }
+
+    public func contains(_ name: String) -> Bool { state.withLock { $0.templates[name] != nil } }
+
+    /// Renders `name` against `context` into bytes.
+    public func render(_ name: String, _ context: TemplateValue) throws(TemplateRenderError) -> [UInt8] {
+        guard let template = try template(named: name, indentedBy: []) else { throw .unknownTemplate(name) }
+        var renderer = TemplateRenderer(library: self, context: context)
+        try renderer.render(template)
+        return renderer.out
+    }
+
+    func template(named name: String, indentedBy indent: [UInt8]) throws(TemplateRenderError) -> Template? {
+        if reloadsChangedFiles { try reloadIfChanged(name) }
+        return try state.withLock { (state) throws(TemplateRenderError) -> Template? in
+            guard let template = state.templates[name] else { return nil }
+            guard !indent.isEmpty else { return template }
+            let key = String(decoding: indent, as: UTF8.self) + "|" + name
+            if let cached = state.indented[key] { return cached }
+            do throws(TemplateError) {
+                let parsed = try TemplateParser.parse(
+                    Self.indent(template.source, by: indent), name: name, file: template.file)
+                state.indented[key] = parsed
+                return parsed
+            } catch {
+                throw .syntax(error)
+            }
+        }
+    }
+
+    /// Prefixes every non-empty line of `source` with `indent` (the spec's standalone partial indentation).
+    static func indent(_ source: [UInt8], by indent: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var atLineStart = true
+        for byte in source {
+            if atLineStart && byte != 0x0A && byte != 0x0D { out.append(contentsOf: indent) }
+            out.append(byte)
+            atLineStart = byte == 0x0A
+        }
+        return out
+    }
+
+    private static func checkReferences(_ templates: [String: Template]) throws(TemplateError) {
+        for template in templates.values.sorted(by: { $0.name < $1.name }) {
+            for reference in template.references where templates[reference.name] == nil {
+                throw TemplateError(
+                    "no template named \"\(reference.name)\"", file: template.file,
+                    source: template.source, offset: reference.offset)
+            }
+        }
+    }
+
+    private static func load(name: String, path: String) throws(TemplateError) -> Template {
+        let bytes = StaticFileReader.read(path) ?? []
+        return try TemplateParser.parse(bytes, name: name, file: path)
+    }
+
+    private func reloadIfChanged(_ name: String) throws(TemplateRenderError) {
+        guard let directory else { return }
+        for (candidate, path) in Self.files(in: directory) where candidate == name {
+            let modified = Self.modificationTime(path)
+            guard state.withLock({ $0.modified[name] }) != modified else { return }
+            do throws(TemplateError) {
+                let template = try Self.load(name: name, path: path)
+                state.withLock { state in
+                    state.templates[name] = template
+                    state.modified[name] = modified
+                    state.indented = state.indented.filter { !$0.key.hasSuffix("|" + name) }
+                }
+            } catch {
+                throw .syntax(error)
+            }
+        }
+    }
+
+    /// (name, path) of every template file under `directory`, recursively.
+    static func files(in directory: String, prefix: String = "") -> [(String, String)] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var result: [(String, String)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name.hasPrefix(".") { continue }
+            let path = directory + "/" + name
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                result += files(in: path, prefix: prefix + name + "/")
+            } else if let ext = extensions.first(where: { name.hasSuffix($0) }) {
+                result.append((prefix + String(name.dropLast(ext.count)), path))
+            }
+        }
+        return result
+    }
+
+    private static func modificationTime(_ path: String) -> Int {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return 0 }
+        return Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
+    }
+}
+
+/// Whole-file reads for start-up (templates); never on a loop's hot path.
+enum StaticFileReader {
+    static func read(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
+    }
+}
