@@ -23,6 +23,7 @@ let package = Package(
         .target(name: "LoadGenCore", path: "Benchmarks/LoadGenCore"),
         .executableTarget(name: "loadgen", dependencies: ["LoadGenCore", "CLinuxSys"], path: "Benchmarks/LoadGen"),
         .testTarget(name: "LoadGenTests", dependencies: ["LoadGenCore"]),
+        .executableTarget(name: "template-bench", dependencies: ["SSEHub"], path: "Benchmarks/TemplateBench"),
     ],
     swiftLanguageModes: [.v6]
 )

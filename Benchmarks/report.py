@@ -118,6 +118,20 @@ for scenario in scenarios:
         out.append(f"| {label} | {cells[0]} | {cells[1]} | {ratio(values[0], values[1], lower)} |")
     out.append("")
 
+if len(sys.argv) > 2 and os.path.exists(sys.argv[2]):
+    out.append("## Templates\n")
+    out.append("Rendering the shipped templates with `template-bench` (one thread, release build): the card partial "
+               "(`web/templates/partials/card.mustache`: title, body, author, two timestamps, four tags) and a "
+               "50-row table page that extends `layout` (`web/templates/table.mustache`). A rendered partial is "
+               "broadcast like any event: rendered once, encoded once, shared by every subscriber.\n")
+    out.append("| template | output bytes | renders/s | MB/s |")
+    out.append("|---|---|---|---|")
+    for line in open(sys.argv[2]):
+        if line.strip():
+            t = json.loads(line)
+            out.append(f"| {t['template']} | {t['bytes']:,} | {t['rendersPerSecond']:,} | {t['megabytesPerSecond']} |")
+    out.append("")
+
 out.append("## Commands\n")
 out.append("```sh\nBenchmarks/run                 # every scenario, both servers, writes this file\n"
            "Benchmarks/run fanout10k       # one scenario\n```\n")

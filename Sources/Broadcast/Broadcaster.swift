@@ -32,6 +32,23 @@ public final class Broadcaster: Sendable {
         try hub.publish(channels: channels, event: event, data: data.utf8)
     }
 
+    /// Renders `template` from the hub's library once with `context` and sends the HTML to every subscriber
+    /// of `channel` (for htmx `sse-swap`). Nothing is sent if the template is unknown or fails to render.
+    @discardableResult
+    public func broadcast(channel: String, event: String? = nil, template: String, context: TemplateValue)
+        throws(TemplateBroadcastError) -> EventID
+    {
+        try hub.publish(channels: [channel], event: event, template: template, context: context).id
+    }
+
+    /// The same, with any `Encodable` value as the context.
+    @discardableResult
+    public func broadcast(channel: String, event: String? = nil, template: String, context: some Encodable)
+        throws -> EventID
+    {
+        try broadcast(channel: channel, event: event, template: template, context: TemplateValue(encoding: context))
+    }
+
     /// Events of `channels` published from now on, as an `AsyncSequence`.
     public func subscribe(to channels: String...) throws(HubError) -> EventStream {
         try hub.subscribe(channels: channels)

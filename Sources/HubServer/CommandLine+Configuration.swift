@@ -32,6 +32,7 @@ enum ConfigurationLoader {
             guard let setting = HubSettings.all.first(where: { $0.flag == name }) else {
                 return .invalid("unknown option --\(name); see --help")
             }
+            if value == nil && setting.isSwitch { value = "1" }
             if value == nil {
                 guard index < arguments.count else { return .invalid("--\(name) needs a value") }
                 value = arguments[index]

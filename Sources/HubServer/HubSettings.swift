@@ -4,6 +4,8 @@ import SSEHub
 struct ServerConfiguration {
     var hub = HubConfiguration()
     var webRoot = "web"
+    /// nil: `<web-root>/templates` if that folder exists.
+    var templates: String?
 }
 
 /// One setting of the `hub` executable: its flag, its environment variable, its default and how to apply it.
@@ -15,6 +17,8 @@ struct HubSetting: Sendable {
     let defaultValue: @Sendable (ServerConfiguration) -> String
     /// Applies a value; returns what is wrong with it, or nil.
     let apply: @Sendable (inout ServerConfiguration, String) -> String?
+    /// A switch: `--flag` alone means true.
+    var isSwitch = false
 }
 
 /// Every setting, in the order `--help` lists them. Each maps to a field of `ServerConfiguration`.
@@ -63,6 +67,25 @@ enum HubSettings {
                 return nil
             }),
         text("web-root", "HUB_WEB_ROOT", "DIR", "folder whose static/ holds the demo page", \.webRoot),
+        HubSetting(
+            flag: "templates", environment: "HUB_TEMPLATES", placeholder: "DIR",
+            help: "templates for rendered broadcasts", defaultValue: { $0.templates ?? "WEB_ROOT/templates" },
+            apply: { configuration, value in
+                guard !value.isEmpty else { return "must not be empty" }
+                configuration.templates = value
+                return nil
+            }),
+        HubSetting(
+            flag: "dev-templates", environment: "HUB_DEV_TEMPLATES", placeholder: "",
+            help: "re-read changed templates on each render", defaultValue: { $0.hub.reloadTemplates ? "on" : "off" },
+            apply: { configuration, value in
+                switch value.lowercased() {
+                case "1", "true", "yes", "on": configuration.hub.reloadTemplates = true
+                case "0", "false", "no", "off": configuration.hub.reloadTemplates = false
+                default: return "expects 1 or 0 (true or false), got \"\(value)\""
+                }
+                return nil
+            }, isSwitch: true),
     ]
 
     private static func text(

@@ -11,7 +11,8 @@ case .invalid(let message):
     Output.error("hub: \(message)")
     exit(2)
 case .run(let server):
-    let configuration = server.hub
+    var configuration = server.hub
+    configuration.templatesDirectory = server.templates ?? Directory.existing(server.webRoot + "/templates")
     // Block the stop signals before any loop thread exists, so threads inherit the mask and only
     // `sigwait` below receives them.
     var signals = sigset_t()
@@ -24,6 +25,10 @@ case .run(let server):
     do {
         let files = StaticFiles(root: server.webRoot + "/static")
         broadcaster = try Broadcaster.start(configuration) { router in files.register(in: &router) }
+    } catch let error as TemplateError {
+        // file:line:column: what is wrong, on one line.
+        Output.error("hub: \(error)")
+        exit(1)
     } catch {
         Output.error("hub: cannot start on \(configuration.host):\(configuration.port): \(error)")
         exit(1)

@@ -7,7 +7,12 @@ enum BroadcastEndpoint {
     static func handle(_ request: HTTPRequest, hub: Hub, loop: Int) throws -> HTTPResponse {
         if let token = hub.configuration.publishToken { try authorize(request, token: token) }
         let fields = try parse(request)
-        let receipt = try hub.publish(channels: fields.channels, event: fields.event, data: fields.data, fromLoop: loop)
+        let receipt: PublishReceipt
+        if let template = fields.template {
+            receipt = try publishTemplate(template, fields: fields, hub: hub, loop: loop)
+        } else {
+            receipt = try hub.publish(channels: fields.channels, event: fields.event, data: fields.data, fromLoop: loop)
+        }
         return .json(
             .ok,
             .object([("id", .string(receipt.id.description)), ("subscribers", .number(Double(receipt.subscribers)))]))
@@ -17,6 +22,30 @@ enum BroadcastEndpoint {
         var channels: [String] = []
         var event: String?
         var data: [UInt8] = []
+        /// A template to render instead of `data`, with its context.
+        var template: String?
+        var context: TemplateValue = .object([:])
+    }
+
+    /// Only templates in the hub's library can be named; an unknown name or a render error is a 400 and
+    /// nothing is sent.
+    private static func publishTemplate(_ name: String, fields: Fields, hub: Hub, loop: Int) throws -> PublishReceipt {
+        guard let library = hub.templates else {
+            throw HTTPError(.badRequest, "this hub has no templates; \"template\" cannot be used")
+        }
+        guard library.contains(name) else {
+            throw HTTPError(
+                .badRequest, "unknown template \"\(name)\"; known: \(library.names.joined(separator: ", "))")
+        }
+        do {
+            return try hub.publish(
+                channels: fields.channels, event: fields.event, template: name, context: fields.context, fromLoop: loop)
+        } catch {
+            switch error {
+            case .publish(let hubError): throw hubError
+            case .noTemplates, .render: throw HTTPError(.badRequest, "template \"\(name)\" failed to render: \(error)")
+            }
+        }
     }
 
     static func parse(_ request: HTTPRequest) throws(HTTPError) -> Fields {
@@ -58,6 +87,20 @@ enum BroadcastEndpoint {
         case nil, .null?: break
         case .string(let text)?: fields.data = Array(text.utf8)
         case let other?: fields.data = other.serialized()
+        }
+        switch value["template"] {
+        case nil, .null?: break
+        case .string(let name)?:
+            guard value["data"] == nil else { throw HTTPError(.badRequest, "give \"data\" or \"template\", not both") }
+            fields.template = name
+        default: throw HTTPError(.badRequest, "\"template\" must be a string")
+        }
+        switch value["context"] {
+        case nil, .null?: break
+        case let context? where fields.template != nil:
+            guard case .object = context else { throw HTTPError(.badRequest, "\"context\" must be a JSON object") }
+            fields.context = TemplateValue(context)
+        default: throw HTTPError(.badRequest, "\"context\" goes with \"template\"")
         }
         guard !fields.channels.isEmpty else { throw missingChannel }
         return fields

@@ -15,6 +15,8 @@ public final class Hub: Sendable {
     let table: Mutex<ChannelTable>
     let loops: [LoopHandle]
     let router: Router
+    /// The templates rendered broadcasts may name, if the hub was configured with a directory.
+    public let templates: TemplateLibrary?
     let stats = HubStats()
     /// Shared by every loop; closed once they have all stopped.
     private let listener: Int32
@@ -31,12 +33,15 @@ public final class Hub: Sendable {
         var builder = RouterBuilder()
         HubRoutes.register(in: &builder)
         routes(&builder)
-        let hub = try Hub(configuration: configuration, router: builder.build())
+        let templates = try configuration.templatesDirectory.map {
+            try TemplateLibrary(directory: $0, reloadsChangedFiles: configuration.reloadTemplates)
+        }
+        let hub = try Hub(configuration: configuration, router: builder.build(), templates: templates)
         hub.startThreads()
         return hub
     }
 
-    private init(configuration: HubConfiguration, router: Router) throws {
+    private init(configuration: HubConfiguration, router: Router, templates: TemplateLibrary?) throws {
         precondition(configuration.loops >= 1, "a hub needs at least one loop")
         let loopCount = configuration.loops
         let listener = try Socket.listen(
@@ -51,6 +56,7 @@ public final class Hub: Sendable {
         self.listener = listener
         self.configuration = configuration
         self.router = router
+        self.templates = templates
         self.epoch = WallClock.bootStamp()
         self.startedAt = MonotonicClock.now()
         self.table = Mutex(

@@ -29,6 +29,11 @@ public struct HubConfiguration: Sendable {
     /// When set, `POST /broadcast` needs `Authorization: Bearer <token>`.
     public var publishToken: String?
     public var listenBacklog = 4096
+    /// Templates for rendered broadcasts, loaded at start (nil: none). A syntax error or a missing partial
+    /// or parent stops start-up.
+    public var templatesDirectory: String?
+    /// Re-read a template whose file changed on its next render (for editing pages).
+    public var reloadTemplates = false
 
     public init() {}
 

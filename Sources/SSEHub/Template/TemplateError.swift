@@ -7,6 +7,13 @@ public struct TemplateError: Error, Sendable, CustomStringConvertible, Equatable
 
     public var description: String { "\(file):\(line):\(column): \(message)" }
 
+    public init(_ message: String, file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
     /// The error at byte `offset` of `source`; lines and columns count from 1, columns in bytes.
     init(_ message: String, file: String, source: [UInt8], offset: Int) {
         var line = 1

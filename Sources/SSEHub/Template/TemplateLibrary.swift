@@ -11,7 +11,7 @@ public final class TemplateLibrary: Sendable {
         var templates: [String: Template] = [:]
         /// Partials re-parsed with a standalone tag's indentation, by "indent|name".
         var indented: [String: Template] = [:]
-        var modified: [String: Int] = [:]
+        var modified: [String: FileStamp] = [:]
     }
 
     public let directory: String?
@@ -22,6 +22,10 @@ public final class TemplateLibrary: Sendable {
     /// Loads every `.mustache`, `.html` and `.txt` file under `directory`. A syntax error, or a partial or
     /// parent that names no template, throws with `file:line:column`.
     public init(directory: String, reloadsChangedFiles: Bool = false) throws(TemplateError) {
+        guard let handle = opendir(directory) else {
+            throw TemplateError("no templates directory here", file: directory, line: 1, column: 1)
+        }
+        closedir(handle)
         var state = State()
         for (name, path) in Self.files(in: directory) {
             state.templates[name] = try Self.load(name: name, path: path)
@@ -143,10 +147,21 @@ public final class TemplateLibrary: Sendable {
         return result
     }
 
-    private static func modificationTime(_ path: String) -> Int {
+    /// What tells a changed file: mtime alone can repeat within one kernel timer tick, so size and inode
+    /// (editors often write a new file and rename it) count too.
+    struct FileStamp: Equatable {
+        let seconds: Int
+        let nanoseconds: Int
+        let size: Int
+        let inode: UInt
+    }
+
+    private static func modificationTime(_ path: String) -> FileStamp? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return 0 }
-        return Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
+        guard stat(path, &info) == 0 else { return nil }
+        return FileStamp(
+            seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec), size: Int(info.st_size),
+            inode: UInt(info.st_ino))
     }
 }
 

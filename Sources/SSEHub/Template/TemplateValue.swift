@@ -19,9 +19,15 @@ public enum TemplateValue: Sendable, Equatable {
         }
     }
 
+    /// A member of an object, or an element of a list by decimal index (`{{#tags.0}}`: "has a first tag").
     subscript(key: String) -> TemplateValue? {
-        if case .object(let members) = self { return members[key] }
-        return nil
+        switch self {
+        case .object(let members): return members[key]
+        case .list(let items):
+            guard let index = Int(key), items.indices.contains(index) else { return nil }
+            return items[index]
+        default: return nil
+        }
     }
 
     /// The text an interpolation writes: integers without a fraction, lists and objects as nothing.

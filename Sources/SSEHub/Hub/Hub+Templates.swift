@@ -1,0 +1,47 @@
+/// Why a rendered broadcast was refused; nothing is sent in any of these cases.
+public enum TemplateBroadcastError: Error, Sendable, CustomStringConvertible {
+    case noTemplates
+    case render(TemplateRenderError)
+    case publish(HubError)
+
+    public var description: String {
+        switch self {
+        case .noTemplates: "this hub has no templates (start it with a templates directory)"
+        case .render(let error): error.description
+        case .publish(let error): error.description
+        }
+    }
+}
+
+extension Hub {
+    /// Renders `template` once with `context` and publishes the bytes like any event: encoded once, shared by
+    /// every subscriber.
+    public func publish(channels: [String], event: String?, template: String, context: TemplateValue)
+        throws(TemplateBroadcastError) -> PublishReceipt
+    {
+        try publish(channels: channels, event: event, template: template, context: context, fromLoop: nil)
+    }
+
+    func publish(channels: [String], event: String?, template: String, context: TemplateValue, fromLoop: Int?)
+        throws(TemplateBroadcastError) -> PublishReceipt
+    {
+        guard let templates else { throw .noTemplates }
+        // Check names before rendering, so a bad channel costs no render.
+        do {
+            _ = try validatedChannels(channels)
+        } catch {
+            throw .publish(error)
+        }
+        let html: [UInt8]
+        do {
+            html = try templates.render(template, context)
+        } catch {
+            throw .render(error)
+        }
+        do {
+            return try publish(channels: channels, event: event, data: html, fromLoop: fromLoop)
+        } catch {
+            throw .publish(error)
+        }
+    }
+}
