@@ -31,11 +31,3 @@ enum Output {
         _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
     }
 }
-
-enum Directory {
-    /// `path` if it is a directory, else nil.
-    static func existing(_ path: String) -> String? {
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR ? path : nil
-    }
-}

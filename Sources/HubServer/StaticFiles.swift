@@ -1,4 +1,3 @@
-import Glibc
 import SSEHub
 
 /// The demo's static files, read once at start-up into memory: the loops serve them without touching the
@@ -10,9 +9,11 @@ struct StaticFiles: Sendable {
     init(root: String, limit: Int = 64 * 1024 * 1024) {
         var files: [String: HTTPResponse] = [:]
         var total = 0
-        Self.walk(root, relative: "") { relative, bytes in
+        for file in FileSystem.files(under: root) {
+            guard let bytes = FileSystem.read(file.path) else { continue }
+            let relative = file.relative
             total += bytes.count
-            guard total <= limit else { return }
+            guard total <= limit else { break }
             files[relative] = HTTPResponse(
                 status: .ok,
                 headers: [("Content-Type", Self.contentType(relative)), ("Cache-Control", "public, max-age=300")],
@@ -39,39 +40,6 @@ struct StaticFiles: Sendable {
             }
             return .response(response)
         }
-    }
-
-    private static func walk(_ directory: String, relative: String, _ visit: (String, [UInt8]) -> Void) {
-        guard let handle = opendir(directory) else { return }
-        defer { closedir(handle) }
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name.hasPrefix(".") { continue }
-            let path = directory + "/" + name
-            let relativePath = relative.isEmpty ? name : relative + "/" + name
-            var info = stat()
-            guard stat(path, &info) == 0 else { continue }
-            if info.st_mode & S_IFMT == S_IFDIR {
-                walk(path, relative: relativePath, visit)
-            } else if info.st_mode & S_IFMT == S_IFREG, let bytes = readFile(path) {
-                visit(relativePath, bytes)
-            }
-        }
-    }
-
-    static func readFile(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return bytes
     }
 
     static func contentType(_ path: String) -> String {

@@ -1,6 +1,10 @@
 import Broadcast
 import Glibc
 
+func existingDirectory(_ path: String) -> String? {
+    FileSystem.isDirectory(path) ? path : nil
+}
+
 /// `hub`: reads its settings, starts the hub, and runs until SIGTERM or SIGINT, then shuts down cleanly.
 let environment = ProcessEnvironment.current()
 switch ConfigurationLoader.load(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment) {
@@ -12,7 +16,7 @@ case .invalid(let message):
     exit(2)
 case .run(let server):
     var configuration = server.hub
-    configuration.templatesDirectory = server.templates ?? Directory.existing(server.webRoot + "/templates")
+    configuration.templatesDirectory = server.templates ?? existingDirectory(server.webRoot + "/templates")
     // Block the stop signals before any loop thread exists, so threads inherit the mask and only
     // `sigwait` below receives them.
     var signals = sigset_t()

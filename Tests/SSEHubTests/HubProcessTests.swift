@@ -125,9 +125,9 @@ import Testing
 
     /// The README's in-process example is the file the package compiles, byte for byte, and it runs.
     @Test func theReadmeExampleIsTheCompiledExampleAndRuns() throws {
-        let readme = String(decoding: StaticFilesReader.read(Self.root + "/README.md"), as: UTF8.self)
+        let readme = String(decoding: FileSystem.read(Self.root + "/README.md") ?? [], as: UTF8.self)
         let example = String(
-            decoding: StaticFilesReader.read(Self.root + "/Examples/InProcess/main.swift"), as: UTF8.self)
+            decoding: FileSystem.read(Self.root + "/Examples/InProcess/main.swift") ?? [], as: UTF8.self)
         #expect(!example.isEmpty)
         #expect(readme.contains("```swift\n" + example + "```"), "README's example differs from Examples/InProcess")
         let binary = String(HubProcess.executable.dropLast("hub".count)) + "broadcast-example"
@@ -139,27 +139,12 @@ import Testing
 
 extension ReadmeTests {
     @Test func theReadmeConfigurationTableListsEverySetting() throws {
-        let readme = String(decoding: StaticFilesReader.read(Self.root + "/README.md"), as: UTF8.self)
+        let readme = String(decoding: FileSystem.read(Self.root + "/README.md") ?? [], as: UTF8.self)
         let (_, help) = try Spawn.run("\"\(HubProcess.executable)\" --help")
         let flags = help.split(separator: "\n").compactMap { line in
             line.split(separator: " ").first { $0.hasPrefix("--") && $0 != "--help" }
         }
         #expect(flags.count >= 16)
         for flag in flags { #expect(readme.contains("| `\(flag)` |"), "\(flag) is not in the README table") }
-    }
-}
-
-enum StaticFilesReader {
-    static func read(_ path: String) -> [UInt8] {
-        guard let file = fopen(path, "rb") else { return [] }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return bytes
     }
 }

@@ -17,7 +17,7 @@ struct MustacheCase: CustomTestStringConvertible, Sendable {
     static let all: [MustacheCase] = {
         let path =
             String(#filePath.split(separator: "/Tests/").first!) + "/Tests/SSEHubTests/Data/mustache-spec-cases.json"
-        guard let bytes = StaticFileReader.read(path), case .array(let rows) = try? JSONParser.parse(bytes) else {
+        guard let bytes = FileSystem.read(path), case .array(let rows) = try? JSONParser.parse(bytes) else {
             return []
         }
         return rows.compactMap { row in

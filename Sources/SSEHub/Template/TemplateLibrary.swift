@@ -22,10 +22,9 @@ public final class TemplateLibrary: Sendable {
     /// Loads every `.mustache`, `.html` and `.txt` file under `directory`. A syntax error, or a partial or
     /// parent that names no template, throws with `file:line:column`.
     public init(directory: String, reloadsChangedFiles: Bool = false) throws(TemplateError) {
-        guard let handle = opendir(directory) else {
+        guard FileSystem.isDirectory(directory) else {
             throw TemplateError("no templates directory here", file: directory, line: 1, column: 1)
         }
-        closedir(handle)
         var state = State()
         for (name, path) in Self.files(in: directory) {
             state.templates[name] = try Self.load(name: name, path: path)
@@ -103,7 +102,7 @@ public final class TemplateLibrary: Sendable {
     }
 
     private static func load(name: String, path: String) throws(TemplateError) -> Template {
-        let bytes = StaticFileReader.read(path) ?? []
+        let bytes = FileSystem.read(path) ?? []
         return try TemplateParser.parse(bytes, name: name, file: path)
     }
 
@@ -126,25 +125,12 @@ public final class TemplateLibrary: Sendable {
     }
 
     /// (name, path) of every template file under `directory`, recursively.
-    static func files(in directory: String, prefix: String = "") -> [(String, String)] {
-        guard let handle = opendir(directory) else { return [] }
-        defer { closedir(handle) }
-        var result: [(String, String)] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name.hasPrefix(".") { continue }
-            let path = directory + "/" + name
-            var info = stat()
-            guard stat(path, &info) == 0 else { continue }
-            if info.st_mode & S_IFMT == S_IFDIR {
-                result += files(in: path, prefix: prefix + name + "/")
-            } else if let ext = extensions.first(where: { name.hasSuffix($0) }) {
-                result.append((prefix + String(name.dropLast(ext.count)), path))
+    static func files(in directory: String) -> [(String, String)] {
+        FileSystem.files(under: directory).compactMap { file in
+            extensions.first { file.relative.hasSuffix($0) }.map {
+                (String(file.relative.dropLast($0.count)), file.path)
             }
         }
-        return result
     }
 
     /// What tells a changed file: mtime alone can repeat within one kernel timer tick, so size and inode
@@ -162,21 +148,5 @@ public final class TemplateLibrary: Sendable {
         return FileStamp(
             seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec), size: Int(info.st_size),
             inode: UInt(info.st_ino))
-    }
-}
-
-/// Whole-file reads for start-up (templates); never on a loop's hot path.
-enum StaticFileReader {
-    static func read(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return bytes
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import SSEHub
 
 /// The real `hub` executable, started as a child process on a free port and stopped with SIGTERM.
 final class HubProcess {
@@ -46,16 +47,7 @@ final class HubProcess {
     }
 
     var output: String {
-        guard let file = fopen(outputPath, "r") else { return "" }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: FileSystem.read(outputPath) ?? [], as: UTF8.self)
     }
 
     /// Resident set size in KiB, from /proc.
@@ -116,15 +108,6 @@ enum Spawn {
         let pid = try shell(command + " > \(path) 2>&1", environment: environment)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
-        guard let file = fopen(path, "r") else { return ((status >> 8) & 0xFF, "") }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return ((status >> 8) & 0xFF, String(decoding: bytes, as: UTF8.self))
+        return ((status >> 8) & 0xFF, String(decoding: FileSystem.read(path) ?? [], as: UTF8.self))
     }
 }
