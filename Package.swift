@@ -12,8 +12,9 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLinuxSys", path: "Sources/CLinuxSys"),
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
         .target(name: "SSEHub", dependencies: ["CLinuxSys"]),
-        .target(name: "Broadcast", dependencies: ["SSEHub"]),
+        .target(name: "Broadcast", dependencies: ["SSEHub", "CHiredis"]),
         .executableTarget(name: "HubServer", dependencies: ["Broadcast"]),
         // The README's in-process example, compiled with the package so the README cannot drift from the API.
         .executableTarget(name: "broadcast-example", dependencies: ["Broadcast"], path: "Examples/InProcess"),

@@ -23,6 +23,11 @@ final class EventLoop {
     /// Connections to close after the current batch (closing mid-iteration would reorder member lists).
     var doomed: [Connection] = []
     var channels: [UInt64: LoopChannel] = [:]
+    /// Descriptors watched for code living on the loop, and its timers (soonest first).
+    var watches: [Int32: FDWatch] = [:]
+    var timers: [LoopTimer] = []
+    var attachments: [AnyObject] = []
+    lazy var context = LoopContext(loop: self)
     var running = true
     /// The time after the last wait returned: deliveries stamp streams with it instead of reading the clock.
     var turnTime: UInt64
@@ -71,7 +76,9 @@ final class EventLoop {
             flushDirty()
             let now = MonotonicClock.now()
             turnTime = now
-            let timeout = nextTick > now ? Int32(min((nextTick - now) / 1_000_000 + 1, 1000)) : 0
+            var wake = nextTick > now ? nextTick - now : 0
+            if let timer = runDueTimers(now: now) { wake = min(wake, timer) }
+            let timeout = wake > 0 ? Int32(min(wake / 1_000_000 + 1, 1000)) : 0
             do {
                 try selector.wait(timeoutMilliseconds: timeout) { event in self.handle(event) }
             } catch {
@@ -96,6 +103,7 @@ final class EventLoop {
             drainInbox()
             return
         }
+        if dispatchToWatch(event) { return }
         // An earlier report in this batch may have closed the fd, and a new connection may hold it now.
         guard let connection = connection(for: event.fd), connection.generation == event.generation else { return }
         if event.writable { flush(connection) }
@@ -113,6 +121,7 @@ final class EventLoop {
             case .deliver(let frame, let key): deliver(frame, to: key)
             case .deliverMany(let frame, let keys):
                 for key in keys { deliver(frame, to: key) }
+            case .task(let task): task(context)
             case .shutdown: shutdown()
             }
         }
@@ -140,6 +149,9 @@ final class EventLoop {
 
     private func shutdown() {
         selector.deregister(fd: listener)
+        for watch in Array(watches.values) { watch.cancel() }
+        timers.removeAll()
+        attachments.removeAll()
         for case let connection? in connections {
             // Send what is already queued if the socket takes it now, then end the stream with a FIN.
             flush(connection)

@@ -2,8 +2,8 @@ import Glibc
 import Synchronization
 
 /// Nanoseconds on `CLOCK_MONOTONIC`: deadlines and idle times never jump with the wall clock.
-enum MonotonicClock {
-    static func now() -> UInt64 {
+public enum MonotonicClock {
+    public static func now() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)

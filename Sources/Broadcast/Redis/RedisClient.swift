@@ -1,0 +1,170 @@
+import Glibc
+import SSEHub
+
+/// Timings of a Redis client; every one runs on the loop's own timers (hiredis 0.14.1 has none).
+public struct RedisTimings: Sendable {
+    public var connectTimeout: Duration = .seconds(2)
+    public var pingInterval: Duration = .seconds(1)
+    /// An unanswered PING older than this marks Redis silent: the connection is dropped and redialled.
+    public var pingTimeout: Duration = .seconds(3)
+    public var initialBackoff: Duration = .milliseconds(100)
+    public var maximumBackoff: Duration = .seconds(5)
+
+    public init() {}
+}
+
+/// A Redis connection that keeps itself up: dials, authenticates, selects the database, checks liveness with
+/// PINGs and redials with capped exponential backoff and jitter. Loop-thread only.
+final class RedisClient {
+    enum State: Equatable {
+        case connecting
+        case ready
+        /// Down; redialling after a backoff.
+        case down(String)
+    }
+
+    let name: String
+    let address: RedisAddress
+    let timings: RedisTimings
+    private let loop: LoopContext
+    private(set) var connection: RedisConnection?
+    private(set) var state = State.connecting
+    private var backoff: Duration
+    private var deadline: LoopTimer?
+    private var pinger: LoopTimer?
+    private var unansweredPingSince: UInt64?
+    /// Called on every state change (the bridge re-subscribes on `.ready`).
+    var onStateChange: (State) -> Void = { _ in }
+    /// Pushes on a subscribed connection.
+    var onPush: (RedisReply) -> Void = { _ in }
+    private var stopped = false
+
+    init(name: String, address: RedisAddress, timings: RedisTimings, loop: LoopContext) {
+        self.name = name
+        self.address = address
+        self.timings = timings
+        self.loop = loop
+        self.backoff = timings.initialBackoff
+    }
+
+    func start() { dial() }
+
+    func stop() {
+        stopped = true
+        deadline?.cancel()
+        pinger?.cancel()
+        connection?.close()
+        connection = nil
+    }
+
+    /// Sends when ready; otherwise answers nil at once (the caller degrades rather than queueing blindly).
+    func send(_ arguments: [[UInt8]], _ callback: @escaping (RedisReply?) -> Void) {
+        guard state == .ready, let connection else { return callback(nil) }
+        connection.send(arguments, callback)
+    }
+
+    func sendSubscription(_ arguments: [[UInt8]]) {
+        guard state == .ready else { return }
+        connection?.sendSubscription(arguments)
+    }
+
+    private func dial() {
+        guard !stopped else { return }
+        set(.connecting)
+        do {
+            let connection = try RedisConnection(address: address, loop: loop) { [weak self] event in
+                self?.connectionEvent(event)
+            }
+            connection.onPush = { [weak self] reply in self?.onPush(reply) }
+            self.connection = connection
+        } catch {
+            fail("\(error)")
+            return
+        }
+        deadline = loop.schedule(after: timings.connectTimeout) { [weak self] in
+            self?.fail("no connection within \(self?.timings.connectTimeout ?? .zero)")
+        }
+        // AUTH and SELECT are pipelined before the PING whose answer means "ready".
+        if let password = address.password { connection?.send(.command("AUTH", password)) { _ in } }
+        if address.database != 0 { connection?.send(.command("SELECT", String(address.database))) { _ in } }
+        connection?.send(.command("PING")) { [weak self] reply in
+            guard let self, reply != nil, self.state == .connecting else { return }
+            if case .error(let message)? = reply {
+                self.fail(message)
+                return
+            }
+            self.deadline?.cancel()
+            self.backoff = self.timings.initialBackoff
+            self.set(.ready)
+            self.schedulePing()
+        }
+    }
+
+    private func connectionEvent(_ event: RedisConnection.Event) {
+        if case .disconnected(let reason) = event {
+            connection = nil
+            fail(reason)
+        }
+    }
+
+    private func schedulePing() {
+        pinger = loop.schedule(after: timings.pingInterval) { [weak self] in
+            guard let self, self.state == .ready else { return }
+            let now = MonotonicClock.now()
+            if let since = self.unansweredPingSince, now - since > self.timings.pingTimeout.nanoseconds {
+                self.fail("no answer to PING for \(self.timings.pingTimeout)")
+                return
+            }
+            if self.unansweredPingSince == nil {
+                self.unansweredPingSince = now
+                self.connection?.send(.command("PING")) { [weak self] reply in
+                    if reply != nil { self?.unansweredPingSince = nil }
+                }
+            }
+            self.schedulePing()
+        }
+    }
+
+    /// Drops the connection and redials after a backoff: doubled each time, capped, with ±20 % jitter so a
+    /// fleet of hubs does not redial in step.
+    private func fail(_ reason: String) {
+        guard !stopped else { return }
+        deadline?.cancel()
+        pinger?.cancel()
+        unansweredPingSince = nil
+        let closing = connection
+        connection = nil
+        closing?.close()
+        if case .down = state {} else { set(.down(reason)) }
+        let jitter = Double.random(in: 0.8...1.2)
+        let delay = Duration.nanoseconds(Int64(Double(backoff.nanoseconds) * jitter))
+        backoff = min(backoff * 2, timings.maximumBackoff)
+        loop.schedule(after: delay) { [weak self] in self?.dial() }
+    }
+
+    private func set(_ new: State) {
+        guard new != state || new == .ready else { return }
+        // Log each change once: a Redis that stays down does not log every redial.
+        if case .down = state, case .connecting = new {
+            state = new
+            return
+        }
+        state = new
+        let line: String
+        switch new {
+        case .connecting: line = "connecting to \(address)"
+        case .ready: line = "connected to \(address)"
+        case .down(let reason): line = "lost \(address): \(reason); redialling with backoff"
+        }
+        LogLine.write("redis \(name): \(line)")
+        onStateChange(new)
+    }
+}
+
+/// One line to stderr, unbuffered.
+enum LogLine {
+    static func write(_ text: String) {
+        let bytes = Array((text + "\n").utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,86 @@
+/// What code running on a loop may use besides HTTP: descriptor watches and timers, for protocol clients
+/// that live on the loop (the Redis bridge). Loop-thread only; obtained through `Hub.run(onLoop:_:)`.
+public final class LoopContext {
+    unowned let loop: EventLoop
+
+    init(loop: EventLoop) {
+        self.loop = loop
+    }
+
+    public var hub: Hub { loop.hub }
+    public var index: Int { loop.handle.index }
+
+    /// Starts watching `fd` (readiness is reported only for what the watch wants).
+    public func watch(fd: Int32, _ handler: @escaping (LoopReadiness) -> Void) -> FDWatch {
+        loop.addWatch(fd: fd, handler: handler)
+    }
+
+    /// Runs `body` once on this loop after `delay`.
+    @discardableResult
+    public func schedule(after delay: Duration, _ body: @escaping () -> Void) -> LoopTimer {
+        loop.addTimer(after: delay.nanoseconds, body)
+    }
+
+    /// Keeps `object` alive as long as the loop runs (a client whose callbacks the loop calls).
+    public func retain(_ object: AnyObject) {
+        loop.attachments.append(object)
+    }
+}
+
+public enum LoopReadiness {
+    case readable
+    case writable
+}
+
+/// One watched descriptor. Set `wantsRead`/`wantsWrite` freely (idempotent, as hiredis's hooks need);
+/// `cancel()` before closing the descriptor.
+public final class FDWatch {
+    public let fd: Int32
+    let generation: UInt32
+    unowned let loop: EventLoop
+    let handler: (LoopReadiness) -> Void
+    private(set) var cancelled = false
+
+    public var wantsRead = false {
+        didSet { if wantsRead != oldValue { update() } }
+    }
+
+    public var wantsWrite = false {
+        didSet { if wantsWrite != oldValue { update() } }
+    }
+
+    init(fd: Int32, generation: UInt32, loop: EventLoop, handler: @escaping (LoopReadiness) -> Void) {
+        self.fd = fd
+        self.generation = generation
+        self.loop = loop
+        self.handler = handler
+    }
+
+    private func update() {
+        guard !cancelled else { return }
+        var interest: Interest = []
+        if wantsRead { interest.insert(.read) }
+        if wantsWrite { interest.insert(.write) }
+        loop.updateWatch(self, interest: interest)
+    }
+
+    public func cancel() {
+        guard !cancelled else { return }
+        cancelled = true
+        loop.removeWatch(self)
+    }
+}
+
+/// A scheduled call; `cancel()` stops it if it has not run.
+public final class LoopTimer {
+    let deadline: UInt64
+    let body: () -> Void
+    var cancelled = false
+
+    init(deadline: UInt64, body: @escaping () -> Void) {
+        self.deadline = deadline
+        self.body = body
+    }
+
+    public func cancel() { cancelled = true }
+}

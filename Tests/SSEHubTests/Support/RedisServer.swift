@@ -1,0 +1,63 @@
+import Glibc
+
+/// A real `redis-server` on a free loopback port, started by the test and killed at the end. Restartable on
+/// the same port, to test outages.
+final class RedisServer {
+    let port: Int
+    private var pid: pid_t = 0
+
+    init() throws {
+        port = try Self.freePort()
+        try start()
+    }
+
+    deinit { stop() }
+
+    func start() throws {
+        pid = try Spawn.shell(
+            "exec redis-server --port \(port) --bind 127.0.0.1 --save '' --appendonly no --protected-mode no"
+                + " > /dev/null 2>&1")
+        let deadline = TestClock.now() + 10
+        while !ping() {
+            guard TestClock.now() < deadline else { throw TestTimeout(what: "redis-server on port \(port)") }
+            napBriefly()
+        }
+    }
+
+    func stop() {
+        guard pid > 0 else { return }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        pid = 0
+    }
+
+    /// Sends one inline command and returns the raw reply (tests read PUBSUB CHANNELS and the like).
+    func command(_ line: String) throws -> String {
+        let socket = try TestSocket(port: port)
+        socket.send(line + "\r\n")
+        socket.readSome(timeout: 2)
+        return String(decoding: socket.buffer, as: UTF8.self)
+    }
+
+    private func ping() -> Bool {
+        (try? command("PING"))?.hasPrefix("+PONG") ?? false
+    }
+
+    /// A port that is free now; tests that race for it retry by failing loudly, not silently.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
