@@ -2,6 +2,10 @@
 public enum RouteResult: Sendable {
     case response(HTTPResponse)
     case eventStream(StreamRequest)
+    /// The answer comes later (a publish waiting for its broker-assigned id). The handler's closure is called
+    /// at once with a `respond` function that may be called once, from any thread. The connection answers
+    /// nothing after this request until then, so pipelined answers stay in order.
+    case deferred(@Sendable (_ respond: @escaping @Sendable (HTTPResponse) -> Void) -> Void)
 }
 
 /// A subscription asked for over HTTP: the channels (already validated) and where to resume from.

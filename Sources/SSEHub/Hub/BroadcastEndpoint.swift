@@ -13,9 +13,52 @@ enum BroadcastEndpoint {
         } else {
             receipt = try hub.publish(channels: fields.channels, event: fields.event, data: fields.data, fromLoop: loop)
         }
-        return .json(
-            .ok,
-            .object([("id", .string(receipt.id.description)), ("subscribers", .number(Double(receipt.subscribers)))]))
+        return answer(id: receipt.id, subscribers: receipt.subscribers)
+    }
+
+    /// `{"id":"…","subscribers":N}`, written directly rather than through JSONValue: it goes out for every
+    /// publish.
+    static func answer(id: EventID, subscribers: Int) -> HTTPResponse {
+        var body = Array(#"{"id":""#.utf8)
+        id.append(to: &body)
+        body.append(contentsOf: #"","subscribers":"#.utf8)
+        ASCII.appendDecimal(subscribers, to: &body)
+        body.append(UInt8(ascii: "}"))
+        return HTTPResponse(status: .ok, headers: [("Content-Type", "application/json")], body: body)
+    }
+
+    /// Through a relay the id comes from the broker, so the answer is deferred until it does.
+    static func route(_ request: HTTPRequest, hub: Hub, loop: Int) throws -> RouteResult {
+        guard hub.relay != nil else { return .response(try handle(request, hub: hub, loop: loop)) }
+        if let token = hub.configuration.publishToken { try authorize(request, token: token) }
+        var fields = try parse(request)
+        if let template = fields.template { fields.data = try render(template, fields: fields, hub: hub) }
+        let (channels, event, data) = (fields.channels, fields.event, fields.data)
+        _ = try hub.validatedChannels(channels)
+        return .deferred { respond in
+            hub.publish(channels: channels, event: event, data: data, fromLoop: loop) { result in
+                switch result {
+                case .success(let id): respond(answer(id: id, subscribers: hub.localSubscribers(of: channels)))
+                case .failure(let error): respond(error.httpError.response)
+                }
+            }
+        }
+    }
+
+    /// Renders a named template for a relayed publish, with the same errors as a local one.
+    private static func render(_ name: String, fields: Fields, hub: Hub) throws -> [UInt8] {
+        guard let library = hub.templates else {
+            throw HTTPError(.badRequest, "this hub has no templates; \"template\" cannot be used")
+        }
+        guard library.contains(name) else {
+            throw HTTPError(
+                .badRequest, "unknown template \"\(name)\"; known: \(library.names.joined(separator: ", "))")
+        }
+        do {
+            return try library.render(name, fields.context)
+        } catch {
+            throw HTTPError(.badRequest, "template \"\(name)\" failed to render: \(error)")
+        }
     }
 
     struct Fields {

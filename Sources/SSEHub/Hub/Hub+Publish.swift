@@ -16,9 +16,10 @@ extension Hub {
 
     /// `fromLoop`: the loop whose thread is calling (a publish over HTTP); its own share is queued without an
     /// eventfd round trip.
-    func publish(channels names: [String], event: String?, data: some Collection<UInt8>, fromLoop: Int?)
-        throws(HubError) -> PublishReceipt
-    {
+    func publish(
+        channels names: [String], event: String?, data: some Collection<UInt8>, fromLoop: Int?,
+        assignedID: EventID? = nil
+    ) throws(HubError) -> PublishReceipt {
         let channels = try validatedChannels(names)
         let event = event.flatMap { $0.isEmpty ? nil : $0 }
         if let event, !EventEncoder.isValidFieldValue(event.utf8) {
@@ -33,8 +34,9 @@ extension Hub {
             let now = MonotonicClock.now()
             var keys: [UInt64] = []
             for name in channels { keys.append(try table.record(named: name, now: now)) }
-            let sequence = table.nextSequence()
-            let id = EventID(epoch: epoch, sequence: sequence)
+            // A relayed event keeps the broker's id; a local one takes the next of this hub's sequence.
+            let id = assignedID.map { table.adopt($0) } ?? EventID(epoch: epoch, sequence: table.nextSequence())
+            let sequence = id.sequence
             var prefix: [UInt8] = Array("id: ".utf8)
             id.append(to: &prefix)
             prefix.append(0x0A)

@@ -3,17 +3,20 @@ public enum HubError: Error, Sendable, CustomStringConvertible {
     case invalidChannel(String)
     case invalidEvent(String)
     case channelLimit(String)
+    case relayFailed(String)
 
     public var description: String {
         switch self {
-        case .invalidChannel(let message), .invalidEvent(let message), .channelLimit(let message): message
+        case .invalidChannel(let message), .invalidEvent(let message), .channelLimit(let message),
+            .relayFailed(let message):
+            message
         }
     }
 
     public var httpError: HTTPError {
         switch self {
         case .invalidChannel(let message), .invalidEvent(let message): HTTPError(.badRequest, message)
-        case .channelLimit(let message): HTTPError(.serviceUnavailable, message)
+        case .channelLimit(let message), .relayFailed(let message): HTTPError(.serviceUnavailable, message)
         }
     }
 }

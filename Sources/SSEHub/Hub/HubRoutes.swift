@@ -9,13 +9,18 @@ enum HubRoutes {
             return try subscription(channels: channels, request: request, hub: context.hub)
         }
         router.add("POST", "/broadcast") { request, context in
-            .response(try BroadcastEndpoint.handle(request, hub: context.hub, loop: context.loopIndex))
+            try BroadcastEndpoint.route(request, hub: context.hub, loop: context.loopIndex)
         }
         router.add("GET", "/health/ping") { _, _ in
             .response(.text(.ok, "pong\n"))
         }
         router.add("GET", "/health") { _, context in
             .response(.json(.ok, context.hub.health()))
+        }
+        // Readiness for a load balancer: 503 while a configured broker is unreachable.
+        router.add("GET", "/health/ready") { _, context in
+            guard let relay = context.hub.relay, !relay.isReady else { return .response(.text(.ok, "ready\n")) }
+            return .response(.text(.serviceUnavailable, "not ready: the broker is unreachable\n"))
         }
     }
 
@@ -34,21 +39,30 @@ extension Hub {
     /// The `GET /health` document.
     public func health() -> JSONValue {
         let (channelCount, subscribers) = table.withLock { ($0.channels.count, $0.subscriberCount) }
-        return .object([
-            ("status", .string("ok")),
-            ("version", .string(Hub.version)),
-            ("uptimeSeconds", .number((uptime * 1000).rounded() / 1000)),
-            ("loops", .number(Double(loops.count))),
-            ("connections", .number(Double(stats.read(.openConnections)))),
-            ("streams", .number(Double(stats.read(.openStreams)))),
-            ("channels", .number(Double(channelCount))),
-            ("subscribers", .number(Double(subscribers))),
-            ("eventsPublished", .number(Double(stats.read(.eventsPublished)))),
-            ("slowSubscribersDropped", .number(Double(stats.read(.slowSubscribersDropped)))),
-            ("connectionsAccepted", .number(Double(stats.read(.acceptedConnections)))),
-            ("acceptPauses", .number(Double(stats.read(.acceptPauses)))),
-        ])
+        let degraded = relay.map { !$0.isReady } ?? false
+        return .object(
+            [
+                ("status", .string(degraded ? "degraded" : "ok")),
+                ("version", .string(Hub.version)),
+                ("uptimeSeconds", .number((uptime * 1000).rounded() / 1000)),
+                ("loops", .number(Double(loops.count))),
+                ("connections", .number(Double(stats.read(.openConnections)))),
+                ("streams", .number(Double(stats.read(.openStreams)))),
+                ("channels", .number(Double(channelCount))),
+                ("subscribers", .number(Double(subscribers))),
+                ("eventsPublished", .number(Double(stats.read(.eventsPublished)))),
+                ("slowSubscribersDropped", .number(Double(stats.read(.slowSubscribersDropped)))),
+                ("connectionsAccepted", .number(Double(stats.read(.acceptedConnections)))),
+                ("acceptPauses", .number(Double(stats.read(.acceptPauses)))),
+            ] + (relay?.health ?? []))
     }
 
     public static let version = "0.1.0"
+
+    /// Subscribers on this hub of any of `channels` (what a relayed publish reports).
+    func localSubscribers(of channels: [String]) -> Int {
+        table.withLock { table in
+            channels.reduce(0) { total, name in total + (table.withRecord(name) { $0.subscriberCount } ?? 0) }
+        }
+    }
 }

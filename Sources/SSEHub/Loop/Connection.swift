@@ -25,6 +25,9 @@ final class Connection {
     /// When bytes were last queued to a stream (keepalive comments go to streams idle since then).
     var lastQueuedAt: UInt64
     var closeAfterFlush = false
+    /// A deferred answer is pending: reading and parsing wait, and pipelined bytes wait in `heldInput`.
+    var awaitingResponse = false
+    var heldInput: [UInt8] = []
     /// The peer closed its side; the connection only writes what is left, then closes.
     var readClosed = false
     var isDirty = false

@@ -14,6 +14,9 @@ extension EventLoop {
             respond(error.httpError.response, to: connection, keepAlive: keepAlive, head: false)
             return
         }
+        if let relay = hub.relay {
+            for name in plan.newlyInterested { relay.interestChanged(channel: name, interested: true) }
+        }
         connection.phase = .stream
         connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
         enqueue(streamHead(), to: connection)
@@ -82,7 +85,10 @@ extension EventLoop {
             if channel.members.isEmpty { channels[membership.key] = nil }
         }
         connection.memberships = []
-        hub.table.withLock { $0.unsubscribe(loop: handle.index, names: names) }
+        let abandoned = hub.table.withLock { $0.unsubscribe(loop: handle.index, names: names) }
+        if let relay = hub.relay {
+            for name in abandoned { relay.interestChanged(channel: name, interested: false) }
+        }
         hub.stats.add(.openStreams, -1)
     }
 

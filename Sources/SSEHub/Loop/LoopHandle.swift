@@ -6,6 +6,8 @@ enum LoopMessage: Sendable {
     case deliver(Frame, channel: UInt64)
     /// One event published to several channels: a subscriber of more than one of them gets it once.
     case deliverMany(Frame, channels: [UInt64])
+    /// A deferred answer for the connection with this descriptor and generation.
+    case respond(fd: Int32, generation: UInt32, response: HTTPResponse, keepAlive: Bool)
     /// Run code on the loop (setting up a client that lives there). Not for the fan-out path.
     case task(@Sendable (LoopContext) -> Void)
     /// Stop accepting, end every stream, and leave the run loop.

@@ -11,6 +11,8 @@ struct SubscriptionPlan {
     var entries: [Entry] = []
     /// Replayed events in id order, then the `reset` event if any: the frames to send before live ones.
     var frames: [Frame] = []
+    /// Channels that had no subscriber on this hub before this one (a relay subscribes to them).
+    var newlyInterested: [String] = []
 }
 
 extension ChannelTable {
@@ -32,6 +34,7 @@ extension ChannelTable {
         for name in names {
             let key = try record(named: name, now: now)
             withRecord(name) { record in
+                if record.subscriberCount == 0 { plan.newlyInterested.append(name) }
                 record.loopSubscribers[loop] += 1
                 record.lastActivity = now
                 plan.entries.append(.init(key: key, name: name, floor: record.lastSequence))
@@ -58,11 +61,17 @@ extension ChannelTable {
         return plan
     }
 
-    mutating func unsubscribe(loop: Int, names: [String]) {
+    /// Returns the channels left with no subscriber on this hub.
+    mutating func unsubscribe(loop: Int, names: [String]) -> [String] {
+        var abandoned: [String] = []
         for name in names {
-            withRecord(name) { $0.loopSubscribers[loop] -= 1 }
+            withRecord(name) { record in
+                record.loopSubscribers[loop] -= 1
+                if record.subscriberCount == 0 { abandoned.append(name) }
+            }
         }
         adjustSubscribers(by: -names.count)
+        return abandoned
     }
 
     private func resetFrame(reason: String, channels: [String], lastEventID: String) -> Frame {

@@ -1,7 +1,7 @@
 /// Every channel of the hub and the hub's event sequence. Guarded by the hub's publish lock: publishing and
 /// subscribing take it briefly, so ids, ring order and subscription are consistent with each other.
 struct ChannelTable {
-    let epoch: UInt64
+    private(set) var epoch: UInt64
     let loopCount: Int
     let ringCapacity: Int
     let maxChannels: Int
@@ -24,6 +24,14 @@ struct ChannelTable {
     mutating func nextSequence() -> UInt64 {
         sequence += 1
         return sequence
+    }
+
+    /// Takes a relayed id as the table's position: the group's epoch and sequence replace this hub's own, so
+    /// `Last-Event-ID`s agree with every hub of the group.
+    mutating func adopt(_ id: EventID) -> EventID {
+        epoch = id.epoch
+        sequence = max(sequence, id.sequence)
+        return id
     }
 
     /// The record for `name`, created if new. At the channel limit, the channels idle longest with no

@@ -1,0 +1,62 @@
+/// Carries every publish of a hub through a shared broker (the Redis bridge) and back, so all hubs of a group
+/// deliver each channel's events in one order with the same ids. Installed once, before traffic.
+public protocol PublishRelay: AnyObject, Sendable {
+    /// Takes the event for the group. False when the relay cannot take it now (broker down): the hub then
+    /// delivers it locally. `completion` gets the assigned id (nil if it failed after being taken), on any
+    /// thread.
+    func relay(
+        channels: [String], event: String?, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void
+    ) -> Bool
+    /// A channel gained its first local subscriber (`true`) or lost its last (`false`).
+    func interestChanged(channel: String, interested: Bool)
+    /// Whether the hub may be sent traffic (`GET /health/ready`).
+    var isReady: Bool { get }
+    /// Extra fields for `GET /health`.
+    var health: [(String, JSONValue)] { get }
+}
+
+extension Hub {
+    /// Routes every publish through `relay` from now on.
+    public func install(_ relay: PublishRelay) {
+        relayBox.withLock { $0 = relay }
+    }
+
+    var relay: PublishRelay? { relayBox.withLock { $0 } }
+
+    /// Publishes through the relay when there is one that takes the event, else locally; `completion` gets the
+    /// id either way (nil on failure). Never blocks.
+    public func publish(
+        channels names: [String], event: String?, data: [UInt8], fromLoop: Int? = nil,
+        completion: @escaping @Sendable (Result<EventID, HubError>) -> Void
+    ) {
+        let channels: [String]
+        do {
+            channels = try validatedChannels(names)
+            if let event, !event.isEmpty, !EventEncoder.isValidFieldValue(event.utf8) {
+                throw HubError.invalidEvent("event name must not contain CR, LF or NUL")
+            }
+        } catch {
+            return completion(.failure(error as? HubError ?? .invalidEvent("\(error)")))
+        }
+        if let relay,
+            relay.relay(
+                channels: channels, event: event, data: data,
+                completion: { id in
+                    completion(id.map { .success($0) } ?? .failure(.relayFailed("the broker did not take the event")))
+                })
+        {
+            return
+        }
+        do {
+            completion(.success(try publish(channels: channels, event: event, data: data, fromLoop: fromLoop).id))
+        } catch {
+            completion(.failure(error))
+        }
+    }
+
+    /// Delivers an event that came back from the relay, with the id the broker gave it. Called on the relay's
+    /// loop; events of one channel arrive in the broker's order.
+    public func deliverRelayed(channel: String, id: EventID, event: String?, data: [UInt8]) {
+        _ = try? publish(channels: [channel], event: event, data: data, fromLoop: nil, assignedID: id)
+    }
+}
