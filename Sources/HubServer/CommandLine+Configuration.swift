@@ -1,4 +1,4 @@
-import SSEHub
+import Broadcast
 
 /// Reads the configuration: defaults, then environment variables, then flags (flags win).
 enum ConfigurationLoader {

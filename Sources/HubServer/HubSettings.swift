@@ -1,4 +1,4 @@
-import SSEHub
+import Broadcast
 
 /// What the executable is configured with: the hub's settings and its own.
 struct ServerConfiguration {
@@ -6,6 +6,9 @@ struct ServerConfiguration {
     var webRoot = "web"
     /// nil: `<web-root>/templates` if that folder exists.
     var templates: String?
+    /// The Redis shared by a group of hubs (nil: this hub runs alone).
+    var redis: RedisAddress?
+    var redisPrefix = "ssehub:"
 }
 
 /// One setting of the `hub` executable: its flag, its environment variable, its default and how to apply it.
@@ -75,6 +78,21 @@ enum HubSettings {
                 configuration.templates = value
                 return nil
             }),
+        HubSetting(
+            flag: "redis", environment: "HUB_REDIS_URL", placeholder: "URL",
+            help: "join the hubs sharing this Redis: host:port, redis://[:password@]host:port[/db] or a socket path",
+            defaultValue: { $0.redis?.description ?? "none" },
+            apply: { configuration, value in
+                do {
+                    configuration.redis = try RedisAddress(parsing: value)
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            }),
+        text(
+            "redis-prefix", "HUB_REDIS_PREFIX", "PREFIX", "namespace of this group's Redis keys and channels",
+            \.redisPrefix),
         HubSetting(
             flag: "dev-templates", environment: "HUB_DEV_TEMPLATES", placeholder: "",
             help: "re-read changed templates on each render", defaultValue: { $0.hub.reloadTemplates ? "on" : "off" },

@@ -1,4 +1,4 @@
-import SSEHub
+import Broadcast
 
 /// The demo's static files, read once at start-up into memory: the loops serve them without touching the
 /// disk, so a slow disk never blocks a loop. Only files under the root are reachable; `..` never resolves.

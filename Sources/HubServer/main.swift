@@ -28,7 +28,9 @@ case .run(let server):
     let broadcaster: Broadcaster
     do {
         let files = StaticFiles(root: server.webRoot + "/static")
-        broadcaster = try Broadcaster.start(configuration) { router in files.register(in: &router) }
+        broadcaster = try Broadcaster.start(configuration, redis: server.redis, redisPrefix: server.redisPrefix) {
+            router in files.register(in: &router)
+        }
     } catch let error as TemplateError {
         // file:line:column: what is wrong, on one line.
         Output.error("hub: \(error)")

@@ -59,6 +59,15 @@ extension Hub {
 
     public static let version = "0.1.0"
 
+    /// Whether `channel` has a subscriber on this hub (a relay subscribes to exactly those channels).
+    public func hasLocalSubscribers(_ channel: String) -> Bool {
+        localSubscribers(of: [channel]) > 0
+    }
+
+    public func channelsWithLocalSubscribers() -> [String] {
+        table.withLock { $0.channels.filter { $0.value.subscriberCount > 0 }.map(\.key) }
+    }
+
     /// Subscribers on this hub of any of `channels` (what a relayed publish reports).
     func localSubscribers(of channels: [String]) -> Int {
         table.withLock { table in

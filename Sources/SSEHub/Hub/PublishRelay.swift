@@ -21,7 +21,8 @@ extension Hub {
         relayBox.withLock { $0 = relay }
     }
 
-    var relay: PublishRelay? { relayBox.withLock { $0 } }
+    /// The relay every publish goes through, if one is installed.
+    public var relay: PublishRelay? { relayBox.withLock { $0 } }
 
     /// Publishes through the relay when there is one that takes the event, else locally; `completion` gets the
     /// id either way (nil on failure). Never blocks.
@@ -38,11 +39,15 @@ extension Hub {
         } catch {
             return completion(.failure(error as? HubError ?? .invalidEvent("\(error)")))
         }
+        // A relay that fails after taking the event falls back to local delivery, like one that is down:
+        // local subscribers keep getting their events through an outage.
         if let relay,
             relay.relay(
                 channels: channels, event: event, data: data,
-                completion: { id in
-                    completion(id.map { .success($0) } ?? .failure(.relayFailed("the broker did not take the event")))
+                completion: { [self] id in
+                    if let id { return completion(.success(id)) }
+                    completion(
+                        Result { () throws(HubError) in try publish(channels: channels, event: event, data: data).id })
                 })
         {
             return

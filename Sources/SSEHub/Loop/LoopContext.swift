@@ -25,6 +25,11 @@ public final class LoopContext {
     public func retain(_ object: AnyObject) {
         loop.attachments.append(object)
     }
+
+    /// The first retained object of type `T`, for tasks that reach a client living on this loop.
+    public func attachment<T: AnyObject>(_ type: T.Type) -> T? {
+        loop.attachments.lazy.compactMap { $0 as? T }.first
+    }
 }
 
 public enum LoopReadiness {

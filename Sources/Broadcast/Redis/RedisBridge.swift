@@ -1,0 +1,88 @@
+import SSEHub
+import Synchronization
+
+/// Joins a hub to a group of hubs sharing one Redis: every publish goes through Redis and comes back to every
+/// hub (the sender included), so each channel has one order and one set of ids everywhere.
+///
+/// This facade is the hub's `PublishRelay` and is safe from any thread; the work happens in a
+/// `RedisBridgeCore` on the hub's loop 0, on the same epoll as the hub's connections.
+public final class RedisBridge: PublishRelay {
+    public let address: RedisAddress
+    public let prefix: String
+    let hub: Hub
+    let ready = Atomic<Bool>(false)
+    let counters = RedisBridgeCounters()
+
+    /// Attaches a bridge to `hub` and starts connecting. Until Redis answers, the hub delivers locally.
+    @discardableResult
+    public static func attach(
+        to hub: Hub, address: RedisAddress, prefix: String = "ssehub:", timings: RedisTimings = RedisTimings()
+    ) -> RedisBridge {
+        let bridge = RedisBridge(hub: hub, address: address, prefix: prefix)
+        hub.install(bridge)
+        hub.run(onLoop: 0) { loop in
+            let core = RedisBridgeCore(bridge: bridge, timings: timings, loop: loop)
+            loop.retain(core)
+            core.start()
+        }
+        return bridge
+    }
+
+    private init(hub: Hub, address: RedisAddress, prefix: String) {
+        self.hub = hub
+        self.address = address
+        self.prefix = prefix
+    }
+
+    public var isReady: Bool { ready.load(ordering: .acquiring) }
+
+    public func relay(
+        channels: [String], event: String?, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void
+    ) -> Bool {
+        guard isReady else {
+            counters.add(.degradedPublishes)
+            return false
+        }
+        hub.run(onLoop: 0) { loop in
+            guard let core = loop.attachment(RedisBridgeCore.self) else { return completion(nil) }
+            core.publish(channels: channels, event: event ?? "", data: data, completion: completion)
+        }
+        return true
+    }
+
+    public func interestChanged(channel: String, interested: Bool) {
+        hub.run(onLoop: 0) { loop in loop.attachment(RedisBridgeCore.self)?.reconcile(channel) }
+    }
+
+    public var health: [(String, JSONValue)] {
+        [
+            (
+                "redis",
+                .object([
+                    ("address", .string(address.description)),
+                    ("state", .string(isReady ? "connected" : "unreachable")),
+                    ("subscribedChannels", .number(Double(counters.read(.subscribedChannels)))),
+                    ("published", .number(Double(counters.read(.published)))),
+                    ("received", .number(Double(counters.read(.received)))),
+                    ("malformed", .number(Double(counters.read(.malformed)))),
+                    ("failedPublishes", .number(Double(counters.read(.failedPublishes)))),
+                    ("degradedPublishes", .number(Double(counters.read(.degradedPublishes)))),
+                ])
+            )
+        ]
+    }
+}
+
+/// The bridge's counters for `GET /health`: what went through Redis, and what an outage cost (events
+/// published locally while Redis was unreachable reach only this hub's subscribers).
+final class RedisBridgeCounters: Sendable {
+    enum Counter: Int, CaseIterable {
+        case subscribedChannels, published, received, malformed, failedPublishes, degradedPublishes
+    }
+
+    private let values = Mutex<[Int]>(Array(repeating: 0, count: Counter.allCases.count))
+
+    func add(_ counter: Counter, _ delta: Int = 1) { values.withLock { $0[counter.rawValue] += delta } }
+    func set(_ counter: Counter, _ value: Int) { values.withLock { $0[counter.rawValue] = value } }
+    func read(_ counter: Counter) -> Int { values.withLock { $0[counter.rawValue] } }
+}

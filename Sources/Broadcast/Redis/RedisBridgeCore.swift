@@ -1,0 +1,151 @@
+import Glibc
+import SSEHub
+
+/// The loop side of a `RedisBridge`: two Redis connections (a subscribed connection cannot publish), the set
+/// of channels this hub subscribes to in Redis, and the publish script. Lives on the hub's loop 0.
+final class RedisBridgeCore {
+    private let bridge: RedisBridge
+    private let publisher: RedisClient
+    private let subscriber: RedisClient
+    /// Channels subscribed in Redis: exactly those with local subscribers (never a pattern of all).
+    private var subscribed: Set<String> = []
+    /// This hub's heartbeat channel: the publisher connection publishes to it every ping interval and the
+    /// subscriber connection must see it, which proves the whole pub/sub path alive.
+    private let heartbeat: String
+    private let loop: LoopContext
+    private let timings: RedisTimings
+
+    /// Publishes one event atomically: the group's epoch (created once), the next sequence, the event appended
+    /// to each channel's capped stream under that id, and the envelope `id\nevent\ndata` published to each
+    /// channel. One script, so stream order, publish order and ids agree.
+    static let script = """
+        local epoch = redis.call('GET', KEYS[1])
+        if not epoch then epoch = ARGV[1]; redis.call('SET', KEYS[1], epoch) end
+        local id = epoch .. '-' .. redis.call('INCR', KEYS[2])
+        for i = 3, #KEYS do
+          redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[2], id, 'e', ARGV[3], 'd', ARGV[4])
+          redis.call('PUBLISH', ARGV[i + 2], id .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[4])
+        end
+        return id
+        """
+
+    init(bridge: RedisBridge, timings: RedisTimings, loop: LoopContext) {
+        self.bridge = bridge
+        publisher = RedisClient(name: "publish", address: bridge.address, timings: timings, loop: loop)
+        subscriber = RedisClient(name: "subscribe", address: bridge.address, timings: timings, loop: loop)
+        subscriber.usesPing = false
+        heartbeat = bridge.prefix + "heartbeat:" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        self.loop = loop
+        self.timings = timings
+    }
+
+    deinit {
+        publisher.stop()
+        subscriber.stop()
+    }
+
+    func start() {
+        publisher.onStateChange = { [unowned self] _ in self.updateReadiness() }
+        subscriber.onStateChange = { [unowned self] state in
+            if state == .ready { self.resubscribe() }
+            self.updateReadiness()
+        }
+        subscriber.onPush = { [unowned self] reply in self.received(reply) }
+        publisher.start()
+        subscriber.start()
+        beat()
+    }
+
+    private func beat() {
+        if publisher.state == .ready && subscriber.state == .ready {
+            publisher.send([Array("PUBLISH".utf8), Array(heartbeat.utf8), [UInt8(ascii: "1")]]) { _ in }
+        }
+        loop.schedule(after: timings.pingInterval) { [weak self] in self?.beat() }
+    }
+
+    private func updateReadiness() {
+        bridge.ready.store(publisher.state == .ready && subscriber.state == .ready, ordering: .releasing)
+    }
+
+    private func key(_ suffix: String) -> [UInt8] { Array((bridge.prefix + suffix).utf8) }
+
+    func publish(channels: [String], event: String, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void) {
+        var arguments: [[UInt8]] = [
+            Array("EVAL".utf8), Array(Self.script.utf8), Array(String(channels.count + 2).utf8),
+        ]
+        arguments.append(key("epoch"))
+        arguments.append(key("sequence"))
+        for channel in channels { arguments.append(key("stream:" + channel)) }
+        let now = MonotonicWallClock.milliseconds()
+        arguments.append(Array(String(now).utf8))
+        arguments.append(Array(String(bridge.hub.configuration.replayEvents).utf8))
+        arguments.append(Array(event.utf8))
+        arguments.append(data)
+        for channel in channels { arguments.append(key("channel:" + channel)) }
+        let counters = bridge.counters
+        publisher.send(arguments) { reply in
+            guard let text = reply?.text, let id = EventID(text) else {
+                counters.add(.failedPublishes)
+                return completion(nil)
+            }
+            counters.add(.published)
+            completion(id)
+        }
+    }
+
+    /// Subscribes in Redis to `channel` if it has local subscribers and unsubscribes if not. The channel table
+    /// is the truth, so transitions reported by two loops in either order still end right.
+    func reconcile(_ channel: String) {
+        let wanted = bridge.hub.hasLocalSubscribers(channel)
+        if wanted && !subscribed.contains(channel) {
+            subscribed.insert(channel)
+            subscriber.sendSubscription([Array("SUBSCRIBE".utf8), key("channel:" + channel)])
+        } else if !wanted && subscribed.contains(channel) {
+            subscribed.remove(channel)
+            subscriber.sendSubscription([Array("UNSUBSCRIBE".utf8), key("channel:" + channel)])
+        }
+        bridge.counters.set(.subscribedChannels, subscribed.count)
+    }
+
+    /// After a (re)connect: one pipelined SUBSCRIBE for every channel with local subscribers.
+    private func resubscribe() {
+        subscribed = Set(bridge.hub.channelsWithLocalSubscribers())
+        bridge.counters.set(.subscribedChannels, subscribed.count)
+        subscriber.sendSubscription(
+            [Array("SUBSCRIBE".utf8), Array(heartbeat.utf8)] + subscribed.sorted().map { key("channel:" + $0) })
+    }
+
+    /// A pub/sub push: `message`, channel, envelope. Anything malformed is counted and skipped.
+    private func received(_ reply: RedisReply) {
+        guard case .array(let parts) = reply, parts.count == 3, parts[0].text == "message" else { return }
+        if parts[1].text == heartbeat { return subscriber.markAlive() }
+        let prefix = bridge.prefix + "channel:"
+        guard let name = parts[1].text, name.hasPrefix(prefix), case .string(let envelope) = parts[2],
+            let (id, event, data) = Self.parseEnvelope(envelope)
+        else {
+            bridge.counters.add(.malformed)
+            return
+        }
+        bridge.counters.add(.received)
+        bridge.hub.deliverRelayed(channel: String(name.dropFirst(prefix.count)), id: id, event: event, data: data)
+    }
+
+    static func parseEnvelope(_ bytes: [UInt8]) -> (EventID, String?, [UInt8])? {
+        guard let first = bytes.firstIndex(of: 0x0A),
+            let second = bytes[(first + 1)...].firstIndex(of: 0x0A),
+            let id = EventID(String(decoding: bytes[..<first], as: UTF8.self))
+        else { return nil }
+        let event = String(decoding: bytes[(first + 1)..<second], as: UTF8.self)
+        guard EventEncoder.isValidFieldValue(event.utf8) else { return nil }
+        return (id, event.isEmpty ? nil : event, Array(bytes[(second + 1)...]))
+    }
+}
+
+/// Wall-clock milliseconds: the candidate epoch a group gets if Redis has none yet.
+enum MonotonicWallClock {
+    static func milliseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return UInt64(spec.tv_sec) * 1000 + UInt64(spec.tv_nsec) / 1_000_000
+    }
+}
