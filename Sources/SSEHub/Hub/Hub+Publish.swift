@@ -34,13 +34,15 @@ extension Hub {
             let now = MonotonicClock.now()
             var keys: [UInt64] = []
             for name in channels { keys.append(try table.record(named: name, now: now)) }
-            // A relayed event keeps the broker's id; a local one takes the next of this hub's sequence.
-            let id = assignedID.map { table.adopt($0) } ?? EventID(epoch: epoch, sequence: table.nextSequence())
-            let sequence = id.sequence
+            // Every event takes the next place in this hub's own order; its id is this hub's, or the broker's
+            // for a relayed event (ids from a restarted broker may start over, places never do).
+            let sequence = table.nextSequence()
+            let id = assignedID ?? EventID(epoch: epoch, sequence: sequence)
+            table.advance(to: id)
             var prefix: [UInt8] = Array("id: ".utf8)
             id.append(to: &prefix)
             prefix.append(0x0A)
-            let frame = Frame(prefix: prefix, body: body, sequence: sequence)
+            let frame = Frame(prefix: prefix, body: body, sequence: sequence, id: id)
             var subscribers = 0
             if channels.count == 1 {
                 // The common case: one channel, queued to each loop straight from its record.

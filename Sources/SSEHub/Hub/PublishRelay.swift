@@ -19,6 +19,7 @@ extension Hub {
     /// Routes every publish through `relay` from now on.
     public func install(_ relay: PublishRelay) {
         relayBox.withLock { $0 = relay }
+        table.withLock { $0.relayed = true }
     }
 
     /// The relay every publish goes through, if one is installed.

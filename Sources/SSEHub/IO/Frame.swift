@@ -7,20 +7,24 @@
 // deinit, when no queue or ring holds the frame any more.
 public final class Frame: @unchecked Sendable {
     let storage: UnsafeRawBufferPointer
-    /// The event's position in the hub's sequence; 0 for frames that are not events (heads, comments, replies).
+    /// The event's place in this hub's own delivery order (monotonic, never reused); 0 for frames that are not
+    /// events (heads, comments, replies). Fan-out deduplication and live floors use it.
     public let sequence: UInt64
+    /// The event's id as clients see it (this hub's, or the one a relay's broker gave it); nil for non-events.
+    public let id: EventID?
 
-    public convenience init(bytes: some Collection<UInt8>, sequence: UInt64 = 0) {
-        self.init(prefix: EmptyCollection(), body: bytes, sequence: sequence)
+    public convenience init(bytes: some Collection<UInt8>, sequence: UInt64 = 0, id: EventID? = nil) {
+        self.init(prefix: EmptyCollection(), body: bytes, sequence: sequence, id: id)
     }
 
     /// A frame of `prefix` followed by `body`, copied once into the frame's own storage.
-    init(prefix: some Collection<UInt8>, body: some Collection<UInt8>, sequence: UInt64) {
+    init(prefix: some Collection<UInt8>, body: some Collection<UInt8>, sequence: UInt64, id: EventID?) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: prefix.count + body.count, alignment: 1)
         buffer.copyBytes(from: prefix)
         UnsafeMutableRawBufferPointer(rebasing: buffer[prefix.count...]).copyBytes(from: body)
         storage = UnsafeRawBufferPointer(buffer)
         self.sequence = sequence
+        self.id = id
     }
 
     deinit {

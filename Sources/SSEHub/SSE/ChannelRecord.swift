@@ -5,9 +5,10 @@ struct ChannelRecord {
     let key: UInt64
     var ring: ReplayRing
     var lastSequence: UInt64 = 0
-    /// A resume from before this sequence cannot be proven exact: the channel was created after another channel
-    /// was evicted, and this name may have had events that are gone.
-    let floor: UInt64
+    /// The hub's position when it began keeping this channel: whatever the channel had before is unknown here
+    /// (an earlier run, a channel evicted and recreated, events relayed before this hub listened), so a resume
+    /// from before it cannot be exact.
+    var coverageStart: EventID
     /// Subscribers of this channel on each loop; a publish wakes only loops with a count above zero.
     var loopSubscribers: [Int32]
     var streams: [EventStreamSink] = []

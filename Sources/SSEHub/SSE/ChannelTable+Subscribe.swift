@@ -30,11 +30,16 @@ extension ChannelTable {
         var replay: [Frame] = []
         var resetChannels: [String] = []
         var resetReason: String?
-        let (epoch, position) = (self.epoch, sequence)
+        let (epoch, position, relayed) = (self.epoch, self.position, self.relayed)
         for name in names {
             let key = try record(named: name, now: now)
             withRecord(name) { record in
-                if record.subscriberCount == 0 { plan.newlyInterested.append(name) }
+                if record.subscriberCount == 0 {
+                    plan.newlyInterested.append(name)
+                    // Through a relay, a hub hears a channel only while it has subscribers: what the group
+                    // published meanwhile never reached this ring.
+                    if relayed { record.coverageStart = max(record.coverageStart, position) }
+                }
                 record.loopSubscribers[loop] += 1
                 record.lastActivity = now
                 plan.entries.append(.init(key: key, name: name, floor: record.lastSequence))
@@ -95,18 +100,25 @@ struct ResumePoint {
     }
 
     enum Verdict {
-        case exact(after: UInt64)
+        case exact(after: EventID)
         case reset(String)
     }
 
-    func check(against record: ChannelRecord, epoch: UInt64, position: UInt64) -> Verdict {
+    /// `epoch`: this hub's boot stamp; `position`: the newest id issued or relayed.
+    func check(against record: ChannelRecord, epoch: UInt64, position: EventID) -> Verdict {
         guard let id else { return .reset("Last-Event-ID is not an id this hub issues") }
-        if id.epoch < epoch { return .reset("Last-Event-ID is from an earlier run of the hub") }
-        if id.epoch > epoch || id.sequence > position { return .reset("Last-Event-ID is unknown to this hub") }
-        // Events after the id were pushed out of the ring, or the channel was recreated after an eviction.
-        if id.sequence < record.ring.evictedThrough || id.sequence < record.floor {
+        if position < id { return .reset("Last-Event-ID is unknown to this hub") }
+        if id < record.coverageStart {
+            // Before this hub kept the channel: an earlier run, or events this hub never saw.
+            return .reset(
+                id.epoch < epoch && position.epoch == epoch
+                    ? "Last-Event-ID is from an earlier run of the hub"
+                    : "Last-Event-ID is older than the replay buffer")
+        }
+        // Events after the id were pushed out of the ring.
+        if let evicted = record.ring.evictedThrough, id < evicted {
             return .reset("Last-Event-ID is older than the replay buffer")
         }
-        return .exact(after: id.sequence)
+        return .exact(after: id)
     }
 }

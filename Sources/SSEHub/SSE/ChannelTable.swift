@@ -1,37 +1,40 @@
 /// Every channel of the hub and the hub's event sequence. Guarded by the hub's publish lock: publishing and
 /// subscribing take it briefly, so ids, ring order and subscription are consistent with each other.
 struct ChannelTable {
-    private(set) var epoch: UInt64
+    let epoch: UInt64
     let loopCount: Int
     let ringCapacity: Int
     let maxChannels: Int
+    /// Places in this hub's delivery order, one per event.
     private(set) var sequence: UInt64 = 0
+    /// The newest event id issued or relayed: where a resume from "now" stands.
+    private(set) var position: EventID
+    /// Where the coverage of a channel created now starts: the run's start, or the position when a channel was
+    /// last evicted (a recreated channel may have had events that are gone).
+    private var coverageFloor: EventID
+    /// Whether events come through a relay (then coverage also restarts whenever a channel regains listeners).
+    var relayed = false
     private(set) var channels: [String: ChannelRecord] = [:]
     private(set) var subscriberCount = 0
     private var nextKey: UInt64 = 1
-    /// The newest sequence of any evicted channel: the floor of every channel created after it.
-    private var evictedFloor: UInt64 = 0
 
     init(epoch: UInt64, loopCount: Int, ringCapacity: Int, maxChannels: Int) {
         self.epoch = epoch
         self.loopCount = loopCount
         self.ringCapacity = ringCapacity
         self.maxChannels = maxChannels
+        self.position = EventID(epoch: epoch, sequence: 0)
+        self.coverageFloor = position
     }
-
-    var position: EventID { EventID(epoch: epoch, sequence: sequence) }
 
     mutating func nextSequence() -> UInt64 {
         sequence += 1
         return sequence
     }
 
-    /// Takes a relayed id as the table's position: the group's epoch and sequence replace this hub's own, so
-    /// `Last-Event-ID`s agree with every hub of the group.
-    mutating func adopt(_ id: EventID) -> EventID {
-        epoch = id.epoch
-        sequence = max(sequence, id.sequence)
-        return id
+    /// Moves the position to `id` if it is newer (relayed ids of a group agree across its hubs).
+    mutating func advance(to id: EventID) {
+        if position < id { position = id }
     }
 
     /// The record for `name`, created if new. At the channel limit, the channels idle longest with no
@@ -45,7 +48,7 @@ struct ChannelTable {
         let key = nextKey
         nextKey += 1
         channels[name] = ChannelRecord(
-            key: key, ring: ReplayRing(capacity: ringCapacity), floor: evictedFloor,
+            key: key, ring: ReplayRing(capacity: ringCapacity), coverageStart: coverageFloor,
             loopSubscribers: Array(repeating: 0, count: loopCount), lastActivity: now)
         return key
     }
@@ -63,9 +66,7 @@ struct ChannelTable {
         let idle = channels.filter { $0.value.subscriberCount == 0 }.sorted {
             $0.value.lastActivity < $1.value.lastActivity
         }
-        for (name, record) in idle.prefix(max(1, maxChannels / 10)) {
-            evictedFloor = max(evictedFloor, record.lastSequence)
-            channels[name] = nil
-        }
+        for (name, _) in idle.prefix(max(1, maxChannels / 10)) { channels[name] = nil }
+        coverageFloor = position
     }
 }

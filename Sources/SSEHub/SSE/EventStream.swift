@@ -17,7 +17,7 @@ final class EventStreamSink: Sendable {
     private struct State {
         var continuation: AsyncStream<HubEvent>.Continuation?
         var pendingBytes = 0
-        var lastSequence: UInt64 = 0
+        var lastID: EventID?
     }
 
     let channels: [String]
@@ -35,8 +35,8 @@ final class EventStreamSink: Sendable {
     /// the sink and calls `finish()` once it holds no lock (finishing runs the stream's termination handler).
     func yield(_ event: HubEvent) -> Bool {
         state.withLock { state -> Bool in
-            guard let continuation = state.continuation, event.id.sequence != state.lastSequence else { return false }
-            state.lastSequence = event.id.sequence
+            guard let continuation = state.continuation, event.id != state.lastID else { return false }
+            state.lastID = event.id
             state.pendingBytes += event.weight
             if state.pendingBytes > highWaterBytes { return true }
             continuation.yield(event)

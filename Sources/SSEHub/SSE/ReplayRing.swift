@@ -5,9 +5,9 @@ struct ReplayRing {
     private var frames: [Frame] = []
     /// Index of the oldest frame once the ring is full.
     private var start = 0
-    /// The sequence of the newest frame pushed out of the ring (0 if none): a resume from before it has lost
-    /// events and cannot be exact.
-    private(set) var evictedThrough: UInt64 = 0
+    /// The id of the newest frame pushed out of the ring: a resume from before it has lost events and cannot
+    /// be exact.
+    private(set) var evictedThrough: EventID?
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -17,26 +17,26 @@ struct ReplayRing {
 
     mutating func append(_ frame: Frame) {
         guard capacity > 0 else {
-            evictedThrough = frame.sequence
+            evictedThrough = frame.id
             return
         }
         if frames.count < capacity {
             frames.append(frame)
         } else {
-            evictedThrough = frames[start].sequence
+            evictedThrough = frames[start].id
             frames[start] = frame
             start = (start + 1) % capacity
         }
     }
 
-    /// The frames with a sequence above `sequence`, oldest first.
-    func frames(after sequence: UInt64) -> [Frame] {
+    /// The frames with an id above `id`, oldest first.
+    func frames(after id: EventID) -> [Frame] {
         var result: [Frame] = []
         // Sequences rise from oldest to newest, so walk back from the newest and stop at the first old one.
         var index = frames.count - 1
         while index >= 0 {
             let frame = frames[(start + index) % frames.count]
-            if frame.sequence <= sequence { break }
+            if let frameID = frame.id, frameID <= id { break }
             result.append(frame)
             index -= 1
         }

@@ -1,0 +1,165 @@
+import Broadcast
+import Testing
+
+/// Hubs sharing one real Redis (started by the test on a free port).
+@Suite(.serialized) struct RedisGroupTests {
+    static var fastTimings: RedisTimings {
+        var timings = RedisTimings()
+        timings.pingInterval = .milliseconds(100)
+        timings.pingTimeout = .milliseconds(600)
+        timings.initialBackoff = .milliseconds(50)
+        timings.maximumBackoff = .milliseconds(300)
+        return timings
+    }
+
+    /// `count` hubs joined through `redis` under a fresh prefix, ready before `body` runs.
+    private func withGroup(_ count: Int, redis: RedisServer, _ body: ([Hub], String) throws -> Void) throws {
+        let prefix = "test\(UInt32.random(in: 0...UInt32.max)):"
+        var hubs: [Hub] = []
+        defer { hubs.forEach { $0.shutdown() } }
+        for _ in 0..<count {
+            var configuration = HubConfiguration()
+            configuration.port = 0
+            configuration.loops = 2
+            let hub = try Hub.start(configuration)
+            RedisBridge.attach(
+                to: hub, address: try RedisAddress(parsing: "127.0.0.1:\(redis.port)"), prefix: prefix,
+                timings: Self.fastTimings)
+            hubs.append(hub)
+        }
+        try eventually("every hub connected to Redis") { hubs.allSatisfy { $0.relay?.isReady == true } }
+        try body(hubs, prefix)
+    }
+
+    private func waitForSubscribers(_ redis: RedisServer, _ prefix: String, channel: String, count: Int) throws {
+        try eventually("\(count) hubs subscribed to \(channel) in Redis") {
+            (try? redis.command("PUBSUB NUMSUB \(prefix)channel:\(channel)"))?.contains(":\(count)\r\n") == true
+        }
+    }
+
+    @Test func everySubscriberOnEveryHubGetsEveryEventOnceInOneOrder() throws {
+        let redis = try RedisServer()
+        try withGroup(3, redis: redis) { hubs, prefix in
+            let clients = try hubs.flatMap { hub in
+                try (0..<3).map { _ in try SSEClient(port: hub.port, path: "/events/room") }
+            }
+            for client in clients { try client.readHead() }
+            try waitForSubscribers(redis, prefix, channel: "room", count: 3)
+            // 60 events: from each hub in turn, over HTTP and in-process.
+            let sockets = try hubs.map { try TestSocket(port: $0.port) }
+            for index in 0..<60 {
+                let hub = index % 3
+                if index % 2 == 0 {
+                    let response = try sockets[hub].exchange(
+                        "POST", "/broadcast", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                        body: Array("channel=room&data=\(index)".utf8))
+                    #expect(response.status == 200)
+                } else {
+                    try Broadcaster(attachingTo: hubs[hub]).broadcast(channel: "room", data: "\(index)")
+                }
+            }
+            for client in clients { try client.waitForEvents(60) }
+            let reference = clients[0].events
+            #expect(Set(reference.map(\.data)).count == 60, "every event once")
+            for client in clients {
+                #expect(client.events == reference, "the same events, ids and order on every hub")
+            }
+            let ids = reference.compactMap { EventID($0.id ?? "") }
+            #expect(ids == ids.sorted(), "ids rise in delivery order")
+        }
+    }
+
+    @Test func hubsSubscribeInRedisOnlyToChannelsWithLocalSubscribers() throws {
+        let redis = try RedisServer()
+        try withGroup(2, redis: redis) { hubs, prefix in
+            var client: SSEClient? = try SSEClient(port: hubs[0].port, path: "/events?channel=a&channel=b")
+            try client?.readHead()
+            try eventually("a and b subscribed") {
+                let channels = (try? redis.command("PUBSUB CHANNELS \(prefix)channel:*")) ?? ""
+                return channels.contains("\(prefix)channel:a") && channels.contains("\(prefix)channel:b")
+            }
+            // Publishing to a channel nobody listens to subscribes no one.
+            _ = try TestHTTP.postForm(hubs[1].port, "channel=c&data=x")
+            #expect(!((try? redis.command("PUBSUB CHANNELS \(prefix)channel:*")) ?? "").contains("channel:c"))
+            client = nil
+            try eventually("unsubscribed when the last subscriber left") {
+                !((try? redis.command("PUBSUB CHANNELS \(prefix)channel:*")) ?? "").contains("\(prefix)channel:")
+            }
+        }
+    }
+
+    @Test func aSubscriberMovingToAnotherHubResumesWithNoLossOrDuplicates() throws {
+        let redis = try RedisServer()
+        try withGroup(2, redis: redis) { hubs, prefix in
+            let stay = try SSEClient(port: hubs[1].port, path: "/events/feed")
+            try stay.readHead()
+            var moving: SSEClient? = try SSEClient(port: hubs[0].port, path: "/events/feed")
+            try moving?.readHead()
+            try waitForSubscribers(redis, prefix, channel: "feed", count: 2)
+            let broadcaster = Broadcaster(attachingTo: hubs[0])
+            for index in 1...5 { try broadcaster.broadcast(channel: "feed", data: "\(index)") }
+            try moving?.waitForEvents(5)
+            let last = moving?.lastEventID ?? ""
+            moving = nil
+            for index in 6...10 { try broadcaster.broadcast(channel: "feed", data: "\(index)") }
+            try stay.waitForEvents(10)
+            let moved = try SSEClient(port: hubs[1].port, path: "/events/feed", headers: [("Last-Event-ID", last)])
+            try moved.readHead()
+            for index in 11...12 { try broadcaster.broadcast(channel: "feed", data: "\(index)") }
+            try moved.waitForEvents(7)
+            #expect(moved.events.map(\.data) == (6...12).map(String.init))
+            #expect(moved.events.map(\.id) == Array(stay.events.map(\.id)[5...]) + moved.events.suffix(2).map(\.id))
+        }
+    }
+
+    @Test func aRedisOutageDegradesToLocalDeliveryAndHealsByItself() throws {
+        let redis = try RedisServer()
+        try withGroup(2, redis: redis) { hubs, prefix in
+            let local = try SSEClient(port: hubs[0].port, path: "/events/live")
+            let remote = try SSEClient(port: hubs[1].port, path: "/events/live")
+            try local.readHead()
+            try remote.readHead()
+            try waitForSubscribers(redis, prefix, channel: "live", count: 2)
+            #expect(try TestHTTP.postForm(hubs[0].port, "channel=live&data=before").status == 200)
+            try remote.waitForEvents(1)
+
+            redis.stop()
+            try eventually("both hubs not ready", timeout: 5) {
+                hubs.allSatisfy { (try? TestHTTP.get($0.port, "/health/ready"))?.status == 503 }
+            }
+            // Local subscribers still get local broadcasts; the other hub does not.
+            #expect(try TestHTTP.postForm(hubs[0].port, "channel=live&data=during").status == 200)
+            try local.waitForEvents(2)
+            #expect(local.events.last?.data == "during")
+            let health = try JSONParser.parse(try TestHTTP.get(hubs[0].port, "/health").body)
+            #expect(health["status"]?.stringValue == "degraded")
+            #expect(health["redis"]?["degradedPublishes"] == .number(1), "what the outage cost is counted")
+
+            try redis.start()
+            try eventually("both hubs ready again", timeout: 10) {
+                hubs.allSatisfy { (try? TestHTTP.get($0.port, "/health/ready"))?.status == 200 }
+            }
+            try waitForSubscribers(redis, prefix, channel: "live", count: 2)
+            #expect(try TestHTTP.postForm(hubs[0].port, "channel=live&data=after").status == 200)
+            try remote.waitForEvents(2)
+            #expect(remote.events.map(\.data) == ["before", "after"])
+            try local.waitForEvents(3)
+            #expect(local.events.map(\.data) == ["before", "during", "after"])
+        }
+    }
+
+    @Test func malformedMessagesAreCountedAndSkipped() throws {
+        let redis = try RedisServer()
+        try withGroup(1, redis: redis) { hubs, prefix in
+            let client = try SSEClient(port: hubs[0].port, path: "/events/m")
+            try client.readHead()
+            try waitForSubscribers(redis, prefix, channel: "m", count: 1)
+            _ = try redis.command("PUBLISH \(prefix)channel:m garbage")
+            #expect(try TestHTTP.postForm(hubs[0].port, "channel=m&data=fine").status == 200)
+            try client.waitForEvents(1)
+            #expect(client.events.map(\.data) == ["fine"])
+            let health = try JSONParser.parse(try TestHTTP.get(hubs[0].port, "/health").body)
+            #expect(health["redis"]?["malformed"] == .number(1))
+        }
+    }
+}
