@@ -85,7 +85,14 @@ import Testing
         #expect(cpuSpent < 20, "the hub spun for \(cpuSpent) ticks while paused")
         // Free descriptors: the waiting connection is accepted and answered.
         held.removeFirst(40)
-        let response = try waiting.readResponse(timeout: 10)
+        let response: TestResponse
+        do {
+            response = try waiting.readResponse(timeout: 10)
+        } catch {
+            let health = (try? TestHTTP.get(hub.port, "/health"))?.text ?? "no answer"
+            Issue.record("no answer after freeing descriptors; health: \(health); log: \(hub.output)")
+            throw error
+        }
         #expect(response.status == 200)
         let health = try JSONParser.parse(try waiting.exchange("GET", "/health").body)
         if case .number(let pauses)? = health["acceptPauses"] { #expect(pauses >= 1) }

@@ -69,7 +69,7 @@ final class RedisRecorder: Sendable {
             let recorder = RedisRecorder()
             var timings = RedisTimings()
             timings.pingInterval = .milliseconds(100)
-            timings.pingTimeout = .milliseconds(500)
+            timings.pingTimeout = .milliseconds(2000)
             timings.maximumBackoff = .milliseconds(300)
             try startClient(hub, port: redis.port, recorder: recorder, timings: timings, subscribing: false)
             try eventually("first connection") { recorder.count(of: "ready") == 1 }

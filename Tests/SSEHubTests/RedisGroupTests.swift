@@ -6,7 +6,7 @@ import Testing
     static var fastTimings: RedisTimings {
         var timings = RedisTimings()
         timings.pingInterval = .milliseconds(100)
-        timings.pingTimeout = .milliseconds(600)
+        timings.pingTimeout = .milliseconds(2000)
         timings.initialBackoff = .milliseconds(50)
         timings.maximumBackoff = .milliseconds(300)
         return timings

@@ -146,7 +146,10 @@ final class RedisConnection {
     func close() {
         guard let context else { return }
         self.context = nil
+        // hiredis defers a free requested inside one of its callbacks and calls the hooks later; with the
+        // pointers cleared those late calls find no connection instead of a freed one.
         context.pointee.data = nil
+        context.pointee.ev.data = nil
         detach()
         redisAsyncFree(context)
     }

@@ -13,7 +13,8 @@ final class TestSocket {
     private(set) var peerClosed = false
 
     init(port: Int, host: String = "127.0.0.1", receiveBuffer: Int32? = nil) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: hubs the tests spawn must not inherit (and hold open) other tests' sockets.
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw TestTimeout(what: "socket()") }
         if var size = receiveBuffer {
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
@@ -27,10 +28,9 @@ final class TestSocket {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard result == 0 else {
-            Glibc.close(fd)
-            throw TestTimeout(what: "connect to port \(port) (errno \(errno))")
-        }
+        // No close here: the object is fully initialised, so deinit closes the descriptor. Closing it here too
+        // would close whatever another thread opened under the same number in between.
+        guard result == 0 else { throw TestTimeout(what: "connect to port \(port) (errno \(errno))") }
     }
 
     deinit { Glibc.close(fd) }
