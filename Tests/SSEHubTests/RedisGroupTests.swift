@@ -112,6 +112,60 @@ import Testing
         }
     }
 
+    /// The hub it moves to never heard the channel: the missed events come from the Redis stream, before
+    /// live ones, exactly once.
+    @Test func aResumeOnAHubThatNeverHeardTheChannelReplaysFromRedis() throws {
+        let redis = try RedisServer()
+        try withGroup(2, redis: redis) { hubs, prefix in
+            var first: SSEClient? = try SSEClient(port: hubs[0].port, path: "/events/quiet")
+            try first?.readHead()
+            try waitForSubscribers(redis, prefix, channel: "quiet", count: 1)
+            let broadcaster = Broadcaster(attachingTo: hubs[0])
+            for index in 1...3 { try broadcaster.broadcast(channel: "quiet", data: "\(index)") }
+            try first?.waitForEvents(3)
+            let last = first?.lastEventID ?? ""
+            first = nil
+            for index in 4...8 { try broadcaster.broadcast(channel: "quiet", data: "\(index)") }
+            let moved = try SSEClient(port: hubs[1].port, path: "/events/quiet", headers: [("Last-Event-ID", last)])
+            try moved.readHead()
+            try waitForSubscribers(redis, prefix, channel: "quiet", count: 1)
+            try broadcaster.broadcast(channel: "quiet", data: "9")
+            try moved.waitForEvents(6)
+            #expect(moved.events.map(\.data) == (4...9).map(String.init))
+            let ids = moved.events.compactMap { EventID($0.id ?? "") }
+            #expect(ids == ids.sorted() && Set(ids).count == ids.count)
+        }
+    }
+
+    @Test func aResumeOlderThanTheStoredHistoryGetsAReset() throws {
+        let redis = try RedisServer()
+        let prefix = "old\(UInt32.random(in: 0...UInt32.max)):"
+        var configuration = HubConfiguration()
+        configuration.port = 0
+        configuration.replayEvents = 10
+        let publisher = try Hub.start(configuration)
+        let other = try Hub.start(configuration)
+        defer {
+            publisher.shutdown()
+            other.shutdown()
+        }
+        for hub in [publisher, other] {
+            RedisBridge.attach(
+                to: hub, address: try RedisAddress(parsing: "127.0.0.1:\(redis.port)"), prefix: prefix,
+                timings: Self.fastTimings)
+        }
+        try eventually("connected") { publisher.relay?.isReady == true && other.relay?.isReady == true }
+        let broadcaster = Broadcaster(attachingTo: publisher)
+        let old = try broadcaster.broadcast(channel: "busy", data: "0")
+        for index in 1...300 { try broadcaster.broadcast(channel: "busy", data: "\(index)") }
+        let client = try SSEClient(
+            port: other.port, path: "/events/busy", headers: [("Last-Event-ID", old.description)])
+        try client.readHead()
+        try client.waitForEvents(1)
+        #expect(client.events[0].event == "reset")
+        #expect(client.events[0].data.contains("older than the stored history"))
+    }
+
     @Test func aRedisOutageDegradesToLocalDeliveryAndHealsByItself() throws {
         let redis = try RedisServer()
         try withGroup(2, redis: redis) { hubs, prefix in

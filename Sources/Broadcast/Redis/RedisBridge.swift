@@ -50,6 +50,17 @@ public final class RedisBridge: PublishRelay {
         return true
     }
 
+    public func history(
+        channel: String, after id: EventID, limit: Int, completion: @escaping @Sendable ([RelayedEvent]?) -> Void
+    ) -> Bool {
+        guard isReady else { return false }
+        hub.run(onLoop: 0) { loop in
+            guard let core = loop.attachment(RedisBridgeCore.self) else { return completion(nil) }
+            core.history(channel: channel, after: id, limit: limit, completion: completion)
+        }
+        return true
+    }
+
     public func interestChanged(channel: String, interested: Bool) {
         hub.run(onLoop: 0) { loop in loop.attachment(RedisBridgeCore.self)?.reconcile(channel) }
     }

@@ -9,10 +9,34 @@ public protocol PublishRelay: AnyObject, Sendable {
     ) -> Bool
     /// A channel gained its first local subscriber (`true`) or lost its last (`false`).
     func interestChanged(channel: String, interested: Bool)
+    /// The stored events of `channel` after `id` (at most `limit`), for a resume this hub cannot serve from its
+    /// own ring. False when unavailable. `completion` gets the events oldest first, or nil when the stored
+    /// history does not reach back to `id` (then the stream gets a reset).
+    func history(
+        channel: String, after id: EventID, limit: Int,
+        completion: @escaping @Sendable ([RelayedEvent]?) -> Void
+    ) -> Bool
     /// Whether the hub may be sent traffic (`GET /health/ready`).
     var isReady: Bool { get }
     /// Extra fields for `GET /health`.
     var health: [(String, JSONValue)] { get }
+}
+
+/// One stored event from a relay's broker.
+public struct RelayedEvent: Sendable {
+    public let id: EventID
+    public let event: String?
+    public let data: [UInt8]
+
+    public init(id: EventID, event: String?, data: [UInt8]) {
+        self.id = id
+        self.event = event
+        self.data = data
+    }
+
+    var frame: Frame {
+        Frame(bytes: EventEncoder.encode(id: id.description, event: event, data: data), id: id)
+    }
 }
 
 extension Hub {

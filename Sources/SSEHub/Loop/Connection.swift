@@ -28,6 +28,13 @@ final class Connection {
     /// A deferred answer is pending: reading and parsing wait, and pipelined bytes wait in `heldInput`.
     var awaitingResponse = false
     var heldInput: [UInt8] = []
+    /// Resuming from relay history: fetches still out, the last id the client had, what arrived, and live
+    /// frames held back until the history has gone out first.
+    var pendingFetches = 0
+    var resumeAfter: EventID?
+    var fetchedHistory: [Frame] = []
+    var heldLive: [Frame] = []
+    var fetchFailures: [String] = []
     /// The peer closed its side; the connection only writes what is left, then closes.
     var readClosed = false
     var isDirty = false

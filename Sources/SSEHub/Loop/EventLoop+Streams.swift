@@ -4,11 +4,12 @@ extension EventLoop {
     /// published in between is lost or sent twice.
     func startStream(_ request: StreamRequest, on connection: Connection, keepAlive: Bool) {
         let plan: SubscriptionPlan
+        let relay = hub.relay
         do {
             plan = try hub.table.withLock { (table) throws(HubError) in
                 try table.subscribe(
                     loop: handle.index, names: request.channels, lastEventID: request.lastEventID,
-                    now: MonotonicClock.now())
+                    now: MonotonicClock.now(), canFetch: relay?.isReady == true)
             }
         } catch {
             respond(error.httpError.response, to: connection, keepAlive: keepAlive, head: false)
@@ -35,6 +36,7 @@ extension EventLoop {
             channel.members.append(.init(connection: connection, floor: entry.floor))
         }
         hub.stats.add(.openStreams)
+        if let relay, !plan.fetches.isEmpty { fetchHistory(plan.fetches, for: connection, relay: relay) }
     }
 
     /// The fan-out: hands one shared frame to every subscriber of the channel on this loop. No copies, no
@@ -49,6 +51,11 @@ extension EventLoop {
             else { continue }
             connection.lastSequence = frame.sequence
             connection.lastQueuedAt = turnTime
+            if connection.pendingFetches > 0 {
+                // Resuming from relay history: live events wait until the history has gone out.
+                connection.heldLive.append(frame)
+                continue
+            }
             connection.outbound.append(frame)
             if connection.outbound.pendingBytes > highWater {
                 // Too slow: drop it rather than buffer without bound; its browser resumes by Last-Event-ID.

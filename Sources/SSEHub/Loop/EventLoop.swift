@@ -122,6 +122,8 @@ final class EventLoop {
             case .deliverMany(let frame, let keys):
                 for key in keys { deliver(frame, to: key) }
             case .task(let task): task(context)
+            case .history(let fd, let generation, let channel, let events):
+                receivedHistory(fd: fd, generation: generation, channel: channel, events: events)
             case .respond(let fd, let generation, let response, let keepAlive):
                 deliverDeferred(fd: fd, generation: generation, response: response, keepAlive: keepAlive)
             case .shutdown: shutdown()

@@ -8,6 +8,8 @@ enum LoopMessage: Sendable {
     case deliverMany(Frame, channels: [UInt64])
     /// A deferred answer for the connection with this descriptor and generation.
     case respond(fd: Int32, generation: UInt32, response: HTTPResponse, keepAlive: Bool)
+    /// History a relay fetched for a resuming stream (nil: it does not reach back far enough).
+    case history(fd: Int32, generation: UInt32, channel: String, events: [RelayedEvent]?)
     /// Run code on the loop (setting up a client that lives there). Not for the fan-out path.
     case task(@Sendable (LoopContext) -> Void)
     /// Stop accepting, end every stream, and leave the run loop.

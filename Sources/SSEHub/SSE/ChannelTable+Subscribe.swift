@@ -13,6 +13,8 @@ struct SubscriptionPlan {
     var frames: [Frame] = []
     /// Channels that had no subscriber on this hub before this one (a relay subscribes to them).
     var newlyInterested: [String] = []
+    /// Channels whose missed events this hub never heard: their history comes from the relay.
+    var fetches: [(channel: String, after: EventID)] = []
 }
 
 extension ChannelTable {
@@ -22,8 +24,9 @@ extension ChannelTable {
     /// earlier run, an id this hub never issued, or one older than the ring) the stream gets one `reset` event
     /// naming why and which channels; its id is the hub's current position, so the next reconnect resumes
     /// from here.
-    mutating func subscribe(loop: Int, names: [String], lastEventID: String?, now: UInt64) throws(HubError)
-        -> SubscriptionPlan
+    /// `canFetch`: a relay can supply history this hub never heard (then such channels are fetched, not reset).
+    mutating func subscribe(loop: Int, names: [String], lastEventID: String?, now: UInt64, canFetch: Bool = false)
+        throws(HubError) -> SubscriptionPlan
     {
         var plan = SubscriptionPlan()
         let resume = lastEventID.map(ResumePoint.init)
@@ -47,8 +50,13 @@ extension ChannelTable {
                 switch resume.check(against: record, epoch: epoch, position: position) {
                 case .exact(let after): replay.append(contentsOf: record.ring.frames(after: after))
                 case .reset(let reason):
-                    resetChannels.append(name)
-                    resetReason = resetReason ?? reason
+                    // A relay's stored history may reach where this ring does not; it decides.
+                    if canFetch, let id = resume.id {
+                        plan.fetches.append((name, id))
+                    } else {
+                        resetChannels.append(name)
+                        resetReason = resetReason ?? reason
+                    }
                 }
             }
         }

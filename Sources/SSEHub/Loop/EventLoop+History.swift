@@ -1,0 +1,51 @@
+extension EventLoop {
+    /// Asks the relay for the history of each channel this hub never heard, for a stream resuming here. Live
+    /// events for the stream are held back meanwhile, so the history goes out first.
+    func fetchHistory(_ fetches: [(channel: String, after: EventID)], for connection: Connection, relay: PublishRelay) {
+        connection.pendingFetches = fetches.count
+        connection.resumeAfter = fetches.first?.after
+        let (handle, fd, generation, limit) = (handle, connection.fd, connection.generation, configuration.replayEvents)
+        for fetch in fetches {
+            let channel = fetch.channel
+            let asked = relay.history(channel: channel, after: fetch.after, limit: limit) { events in
+                handle.send(.history(fd: fd, generation: generation, channel: channel, events: events))
+            }
+            if !asked { receivedHistory(fd: fd, generation: generation, channel: channel, events: nil) }
+        }
+    }
+
+    /// One channel's history arrived. When all have, the stream gets them merged in id order, a `reset` for
+    /// any that could not be fetched, then the live events held back, without those the history already had.
+    func receivedHistory(fd: Int32, generation: UInt32, channel: String, events: [RelayedEvent]?) {
+        guard let connection = connection(for: fd), connection.generation == generation, connection.pendingFetches > 0
+        else { return }
+        if let events {
+            connection.fetchedHistory += events.map(\.frame)
+        } else {
+            connection.fetchFailures.append(channel)
+        }
+        connection.pendingFetches -= 1
+        guard connection.pendingFetches == 0 else { return }
+        var seen = Set<EventID>()
+        let history = connection.fetchedHistory.sorted { $0.id! < $1.id! }.filter { seen.insert($0.id!).inserted }
+        for frame in history { connection.outbound.append(frame) }
+        if !connection.fetchFailures.isEmpty {
+            let position = hub.table.withLock { $0.position }
+            let data = JSONValue.object([
+                ("reason", .string("Last-Event-ID is older than the stored history")),
+                ("channels", .array(connection.fetchFailures.map(JSONValue.string))),
+                ("lastEventId", .string(connection.resumeAfter?.description ?? "")),
+            ])
+            connection.outbound.append(
+                Frame(bytes: EventEncoder.encode(id: position.description, event: "reset", data: data.serialized())))
+        }
+        let newest = history.last?.id
+        for frame in connection.heldLive where newest == nil || newest! < frame.id! {
+            connection.outbound.append(frame)
+        }
+        connection.fetchedHistory = []
+        connection.heldLive = []
+        connection.fetchFailures = []
+        markDirty(connection)
+    }
+}
