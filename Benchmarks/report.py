@@ -132,6 +132,37 @@ if len(sys.argv) > 2 and os.path.exists(sys.argv[2]):
             out.append(f"| {t['template']} | {t['bytes']:,} | {t['rendersPerSecond']:,} | {t['megabytesPerSecond']} |")
     out.append("")
 
+if len(sys.argv) > 3 and os.path.exists(sys.argv[3]) and os.path.getsize(sys.argv[3]) > 0:
+    group = {}
+    for line in open(sys.argv[3]):
+        if line.strip():
+            r = json.loads(line)
+            group[(r["scenario"], r["server"])] = r
+    out.append("## Multi-instance through Redis\n")
+    out.append("The same workload on one hub alone, and across a group of two hubs sharing one `redis-server` "
+               "(Debian's) on this machine: events are published to hub A and every subscriber is on hub B, so "
+               "each event goes A → Redis (one Lua script: sequence, stream, publish) → B. CPU counts both hubs "
+               "and Redis.\n")
+    for scenario in dict.fromkeys(k[0] for k in group):
+        single, redis = group.get((scenario, "hub")), group.get((scenario, "hub-redis"))
+        if not single or not redis:
+            continue
+        out.append(f"### {scenario}\n")
+        out.append(f"{single['subscribers']:,} subscribers, {single['channels']:,} channels, {single['events']:,} events.\n")
+        out.append("| metric | one hub | two hubs + Redis | ratio |")
+        out.append("|---|---|---|---|")
+        for key, label, fmt in [("publishesPerSecond", "broadcasts/s acknowledged", "{:,.0f}"),
+                                ("deliveriesPerSecond", "deliveries/s", "{:,.0f}"),
+                                ("latencyP50Ms", "latency p50 (ms)", "{:.2f}"),
+                                ("latencyP99Ms", "latency p99 (ms)", "{:.2f}"),
+                                ("cpuMicrosPerPublish", "CPU µs per broadcast (all processes)", "{:.1f}")]:
+            a, b = single.get(key), redis.get(key)
+            ratio = f"{b / a:.2f}×" if a else "n/a"
+            out.append(f"| {label} | {fmt.format(a)} | {fmt.format(b)} | {ratio} |")
+        out.append(f"| lost / duplicates / out of order | {single['lost']} / {single['duplicates']} / {single['outOfOrder']} "
+                   f"| {redis['lost']} / {redis['duplicates']} / {redis['outOfOrder']} | |")
+        out.append("")
+
 out.append("## Commands\n")
 out.append("```sh\nBenchmarks/run                 # every scenario, both servers, writes this file\n"
            "Benchmarks/run fanout10k       # one scenario\n```\n")

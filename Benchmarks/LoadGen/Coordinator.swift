@@ -9,7 +9,10 @@ final class Coordinator {
         var server = Publisher.Server.hub
         var host = "127.0.0.1"
         var port = 8080
-        var pid: Int32 = 0
+        /// The server processes measured (a group: every hub and Redis).
+        var pids: [Int32] = []
+        /// Where events are published (another hub of a group); 0: `port`.
+        var publishPort = 0
         var subscribers = 100
         var channels = 1
         var events = 100
@@ -31,8 +34,9 @@ final class Coordinator {
 
     func run() {
         Net.requireLoopback(options.host)
-        let path = options.server == .hub ? "/events/{channel}" : "/sub/{channel}"
-        let baseline = Proc.pssKiB(Proc.tree(options.pid))
+        let path = options.server == .nchan ? "/sub/{channel}" : "/events/{channel}"
+        func measured() -> [Int32] { options.pids.flatMap { Proc.tree($0) } }
+        let baseline = Proc.pssKiB(measured())
         let started = Proc.monotonicNanoseconds()
         var workers: [WorkerProcess] = []
         let share = (options.subscribers + options.processes - 1) / options.processes
@@ -64,7 +68,7 @@ final class Coordinator {
             var pause = timespec(tv_sec: Int(options.idleSeconds), tv_nsec: 0)
             nanosleep(&pause, nil)
         }
-        let tree = Proc.tree(options.pid)
+        let tree = measured()
         let idle = Proc.pssKiB(tree)
 
         let serverCPUBefore = Proc.cpuSeconds(tree)
@@ -72,7 +76,8 @@ final class Coordinator {
         let ownBefore = Proc.ownCPUSeconds()
         let publisher = Publisher(
             options: .init(
-                host: options.host, port: options.port, server: options.server, connections: options.publishers,
+                host: options.host, port: options.publishPort == 0 ? options.port : options.publishPort,
+                server: options.server, connections: options.publishers,
                 channels: options.channels, events: options.events, rate: options.rate, payload: options.payload))
         let published = publisher.run()
         for worker in workers { worker.send("finish \(options.graceSeconds)") }

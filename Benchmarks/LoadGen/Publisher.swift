@@ -14,6 +14,8 @@ final class Publisher {
     enum Server: String {
         case hub
         case nchan
+        /// A hub of a Redis group: published like a hub.
+        case hubRedis = "hub-redis"
     }
 
     struct Options {
@@ -101,7 +103,7 @@ final class Publisher {
         let data = Payload.make(sequence: index / options.channels + 1, sentAt: now, size: options.payload)
         var request: [UInt8]
         switch options.server {
-        case .hub:
+        case .hub, .hubRedis:
             let body = Array("channel=\(channel)&data=".utf8) + data
             request =
                 Array(

@@ -37,7 +37,8 @@ case "run":
     options.server = Publisher.Server(rawValue: value("server", "hub")) ?? .hub
     options.host = value("host", options.host)
     options.port = value("port", options.port)
-    options.pid = value("pid", options.pid)
+    options.pids = (values.values["pid"] ?? "").split(separator: ",").compactMap { Int32($0) }
+    options.publishPort = value("publish-port", options.publishPort)
     options.subscribers = value("subscribers", options.subscribers)
     options.channels = value("channels", options.channels)
     options.events = value("events", options.events)

@@ -202,6 +202,24 @@ import Testing
         }
     }
 
+    /// A Redis that stops answering without closing its connections is found by the liveness checks.
+    @Test func aSilentRedisIsDetectedWithinSecondsAndRecovered() throws {
+        let redis = try RedisServer()
+        defer { redis.resume() }
+        try withGroup(1, redis: redis) { hubs, _ in
+            redis.freeze()
+            let frozenAt = TestClock.now()
+            try eventually("the silence to be noticed", timeout: 8) {
+                (try? TestHTTP.get(hubs[0].port, "/health/ready"))?.status == 503
+            }
+            #expect(TestClock.now() - frozenAt < 6, "a silent Redis is detected within a few seconds")
+            redis.resume()
+            try eventually("ready again", timeout: 10) {
+                (try? TestHTTP.get(hubs[0].port, "/health/ready"))?.status == 200
+            }
+        }
+    }
+
     @Test func malformedMessagesAreCountedAndSkipped() throws {
         let redis = try RedisServer()
         try withGroup(1, redis: redis) { hubs, prefix in

@@ -4,7 +4,7 @@ import Glibc
 /// the same port, to test outages.
 final class RedisServer {
     let port: Int
-    private var pid: pid_t = 0
+    private(set) var pid: pid_t = 0
 
     init() throws {
         port = try Self.freePort()
@@ -59,5 +59,16 @@ final class RedisServer {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+extension RedisServer {
+    /// Freezes Redis (SIGSTOP): connections stay open but nothing answers, the silent failure only liveness
+    /// checks can see. `resume()` thaws it.
+    func freeze() { signal(SIGSTOP) }
+    func resume() { signal(SIGCONT) }
+
+    private func signal(_ number: Int32) {
+        if pid > 0 { kill(pid, number) }
     }
 }
