@@ -22,7 +22,8 @@ let package = Package(
         .testTarget(name: "SSEHubTests", dependencies: ["SSEHub", "Broadcast"], exclude: ["Data"]),
         // The load generator (Benchmarks/run drives it; `swift test` only tests its parser and histogram).
         .target(name: "LoadGenCore", path: "Benchmarks/LoadGenCore"),
-        .executableTarget(name: "loadgen", dependencies: ["LoadGenCore", "CLinuxSys"], path: "Benchmarks/LoadGen"),
+        .executableTarget(
+            name: "loadgen", dependencies: ["LoadGenCore", "CLinuxSys", "SSEHub"], path: "Benchmarks/LoadGen"),
         .testTarget(name: "LoadGenTests", dependencies: ["LoadGenCore"]),
         .executableTarget(name: "template-bench", dependencies: ["SSEHub"], path: "Benchmarks/TemplateBench"),
     ],

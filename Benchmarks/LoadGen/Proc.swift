@@ -1,20 +1,12 @@
 import Glibc
+import SSEHub
 
 /// Readings from /proc: CPU and memory of a process tree, the host's busy time, and our own CPU.
 enum Proc {
     static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
 
     static func read(_ path: String) -> String {
-        guard let file = fopen(path, "r") else { return "" }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 8192)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: FileSystem.read(path) ?? [], as: UTF8.self)
     }
 
     /// `pid` and every process whose parent chain leads to it (nginx's workers under its master).

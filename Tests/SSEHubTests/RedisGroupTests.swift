@@ -13,7 +13,10 @@ import Testing
     }
 
     /// `count` hubs joined through `redis` under a fresh prefix, ready before `body` runs.
-    private func withGroup(_ count: Int, redis: RedisServer, _ body: ([Hub], String) throws -> Void) throws {
+    private func withGroup(
+        _ count: Int, redis: RedisServer, configure: (inout HubConfiguration) -> Void = { _ in },
+        _ body: ([Hub], String) throws -> Void
+    ) throws {
         let prefix = "test\(UInt32.random(in: 0...UInt32.max)):"
         var hubs: [Hub] = []
         defer { hubs.forEach { $0.shutdown() } }
@@ -21,6 +24,7 @@ import Testing
             var configuration = HubConfiguration()
             configuration.port = 0
             configuration.loops = 2
+            configure(&configuration)
             let hub = try Hub.start(configuration)
             RedisBridge.attach(
                 to: hub, address: try RedisAddress(parsing: "127.0.0.1:\(redis.port)"), prefix: prefix,
@@ -139,31 +143,17 @@ import Testing
 
     @Test func aResumeOlderThanTheStoredHistoryGetsAReset() throws {
         let redis = try RedisServer()
-        let prefix = "old\(UInt32.random(in: 0...UInt32.max)):"
-        var configuration = HubConfiguration()
-        configuration.port = 0
-        configuration.replayEvents = 10
-        let publisher = try Hub.start(configuration)
-        let other = try Hub.start(configuration)
-        defer {
-            publisher.shutdown()
-            other.shutdown()
+        try withGroup(2, redis: redis, configure: { $0.replayEvents = 10 }) { hubs, _ in
+            let broadcaster = Broadcaster(attachingTo: hubs[0])
+            let old = try broadcaster.broadcast(channel: "busy", data: "0")
+            for index in 1...300 { try broadcaster.broadcast(channel: "busy", data: "\(index)") }
+            let client = try SSEClient(
+                port: hubs[1].port, path: "/events/busy", headers: [("Last-Event-ID", old.description)])
+            try client.readHead()
+            try client.waitForEvents(1)
+            #expect(client.events[0].event == "reset")
+            #expect(client.events[0].data.contains("older than the stored history"))
         }
-        for hub in [publisher, other] {
-            RedisBridge.attach(
-                to: hub, address: try RedisAddress(parsing: "127.0.0.1:\(redis.port)"), prefix: prefix,
-                timings: Self.fastTimings)
-        }
-        try eventually("connected") { publisher.relay?.isReady == true && other.relay?.isReady == true }
-        let broadcaster = Broadcaster(attachingTo: publisher)
-        let old = try broadcaster.broadcast(channel: "busy", data: "0")
-        for index in 1...300 { try broadcaster.broadcast(channel: "busy", data: "\(index)") }
-        let client = try SSEClient(
-            port: other.port, path: "/events/busy", headers: [("Last-Event-ID", old.description)])
-        try client.readHead()
-        try client.waitForEvents(1)
-        #expect(client.events[0].event == "reset")
-        #expect(client.events[0].data.contains("older than the stored history"))
     }
 
     @Test func aRedisOutageDegradesToLocalDeliveryAndHealsByItself() throws {

@@ -4,18 +4,6 @@
 /// `data` that is not a string is sent as its compact JSON text. Form: the same field names, `channel`
 /// repeatable. Answers `{"id": "...", "subscribers": N}`.
 enum BroadcastEndpoint {
-    static func handle(_ request: HTTPRequest, hub: Hub, loop: Int) throws -> HTTPResponse {
-        if let token = hub.configuration.publishToken { try authorize(request, token: token) }
-        let fields = try parse(request)
-        let receipt: PublishReceipt
-        if let template = fields.template {
-            receipt = try publishTemplate(template, fields: fields, hub: hub, loop: loop)
-        } else {
-            receipt = try hub.publish(channels: fields.channels, event: fields.event, data: fields.data, fromLoop: loop)
-        }
-        return answer(id: receipt.id, subscribers: receipt.subscribers)
-    }
-
     /// `{"id":"…","subscribers":N}`, written directly rather than through JSONValue: it goes out for every
     /// publish.
     static func answer(id: EventID, subscribers: Int) -> HTTPResponse {
@@ -27,14 +15,18 @@ enum BroadcastEndpoint {
         return HTTPResponse(status: .ok, headers: [("Content-Type", "application/json")], body: body)
     }
 
-    /// Through a relay the id comes from the broker, so the answer is deferred until it does.
+    /// Publishes locally and answers at once, or through a relay and answers when the broker has given the
+    /// event its id. A template is rendered once here, either way; nothing is sent if that fails.
     static func route(_ request: HTTPRequest, hub: Hub, loop: Int) throws -> RouteResult {
-        guard hub.relay != nil else { return .response(try handle(request, hub: hub, loop: loop)) }
         if let token = hub.configuration.publishToken { try authorize(request, token: token) }
         var fields = try parse(request)
+        let (channels, event) = (try hub.validatedChannels(fields.channels), fields.event)
         if let template = fields.template { fields.data = try render(template, fields: fields, hub: hub) }
-        let (channels, event, data) = (fields.channels, fields.event, fields.data)
-        _ = try hub.validatedChannels(channels)
+        let data = fields.data
+        guard hub.relay != nil else {
+            let receipt = try hub.publish(channels: channels, event: event, data: data, fromLoop: loop)
+            return .response(answer(id: receipt.id, subscribers: receipt.subscribers))
+        }
         return .deferred { respond in
             hub.publish(channels: channels, event: event, data: data, fromLoop: loop) { result in
                 switch result {
@@ -45,7 +37,7 @@ enum BroadcastEndpoint {
         }
     }
 
-    /// Renders a named template for a relayed publish, with the same errors as a local one.
+    /// Renders a named template from the hub's library: an unknown name or a render error is a 400 naming it.
     private static func render(_ name: String, fields: Fields, hub: Hub) throws -> [UInt8] {
         guard let library = hub.templates else {
             throw HTTPError(.badRequest, "this hub has no templates; \"template\" cannot be used")
@@ -68,27 +60,6 @@ enum BroadcastEndpoint {
         /// A template to render instead of `data`, with its context.
         var template: String?
         var context: TemplateValue = .object([:])
-    }
-
-    /// Only templates in the hub's library can be named; an unknown name or a render error is a 400 and
-    /// nothing is sent.
-    private static func publishTemplate(_ name: String, fields: Fields, hub: Hub, loop: Int) throws -> PublishReceipt {
-        guard let library = hub.templates else {
-            throw HTTPError(.badRequest, "this hub has no templates; \"template\" cannot be used")
-        }
-        guard library.contains(name) else {
-            throw HTTPError(
-                .badRequest, "unknown template \"\(name)\"; known: \(library.names.joined(separator: ", "))")
-        }
-        do {
-            return try hub.publish(
-                channels: fields.channels, event: fields.event, template: name, context: fields.context, fromLoop: loop)
-        } catch {
-            switch error {
-            case .publish(let hubError): throw hubError
-            case .noTemplates, .render: throw HTTPError(.badRequest, "template \"\(name)\" failed to render: \(error)")
-            }
-        }
     }
 
     static func parse(_ request: HTTPRequest) throws(HTTPError) -> Fields {

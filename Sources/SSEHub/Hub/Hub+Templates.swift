@@ -19,12 +19,6 @@ extension Hub {
     public func publish(channels: [String], event: String?, template: String, context: TemplateValue)
         throws(TemplateBroadcastError) -> PublishReceipt
     {
-        try publish(channels: channels, event: event, template: template, context: context, fromLoop: nil)
-    }
-
-    func publish(channels: [String], event: String?, template: String, context: TemplateValue, fromLoop: Int?)
-        throws(TemplateBroadcastError) -> PublishReceipt
-    {
         guard let templates else { throw .noTemplates }
         // Check names before rendering, so a bad channel costs no render.
         do {
@@ -39,7 +33,7 @@ extension Hub {
             throw .render(error)
         }
         do {
-            return try publish(channels: channels, event: event, data: html, fromLoop: fromLoop)
+            return try publish(channels: channels, event: event, data: html)
         } catch {
             throw .publish(error)
         }
