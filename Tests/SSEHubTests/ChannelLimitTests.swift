@@ -50,6 +50,8 @@ import Testing
         let publishers = (0..<3).map { PublisherThread(hub: broadcaster.hub, channel: "p\($0)", count: 200) }
         _ = try broadcaster.broadcast(channels: ["p0", "p1"], event: "both", data: "shared")
         publishers.forEach { $0.join() }
+        let watchdog = endAfterTenSeconds(stream)
+        defer { watchdog.cancel() }
         var next = ["p0": 1, "p1": 1, "p2": 1]
         var shared = 0
         var received = 0

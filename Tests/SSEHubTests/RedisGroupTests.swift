@@ -210,6 +210,37 @@ import Testing
         }
     }
 
+    @Test func inProcessSubscribersHearTheWholeGroup() async throws {
+        let redis = try RedisServer()
+        let prefix = "inproc\(UInt32.random(in: 0...UInt32.max)):"
+        let address = try RedisAddress(parsing: "127.0.0.1:\(redis.port)")
+        var configuration = HubConfiguration()
+        configuration.port = 0
+        let listener = try Hub.start(configuration)
+        let sender = try Hub.start(configuration)
+        defer {
+            listener.shutdown()
+            sender.shutdown()
+        }
+        RedisBridge.attach(to: listener, address: address, prefix: prefix, timings: Self.fastTimings)
+        RedisBridge.attach(to: sender, address: address, prefix: prefix, timings: Self.fastTimings)
+        try eventually("connected") { listener.relay?.isReady == true && sender.relay?.isReady == true }
+        let stream = try Broadcaster(attachingTo: listener).subscribe(to: "inproc")
+        try eventually("subscribed in Redis") {
+            (try? redis.command("PUBSUB NUMSUB \(prefix)channel:inproc"))?.contains(":1\r\n") == true
+        }
+        let id = try await Broadcaster(attachingTo: sender).broadcastAsync(channel: "inproc", data: "hello")
+        let watchdog = endAfterTenSeconds(stream)
+        defer { watchdog.cancel() }
+        var received: HubEvent?
+        for await event in stream {
+            received = event
+            break
+        }
+        #expect(received?.id == id)
+        #expect(received?.data == "hello")
+    }
+
     @Test func malformedMessagesAreCountedAndSkipped() throws {
         let redis = try RedisServer()
         try withGroup(1, redis: redis) { hubs, prefix in

@@ -7,7 +7,10 @@ extension Hub {
         let sink = EventStreamSink(
             continuation: continuation, channels: channels, highWaterBytes: configuration.highWaterBytes)
         continuation.onTermination = { [weak self] _ in
-            self?.table.withLock { $0.detach(sink) }
+            guard let self else { return }
+            self.table.withLock { $0.detach(sink) }
+            // A relay re-checks each channel against the table and unsubscribes where nobody is left.
+            for name in channels { self.relay?.interestChanged(channel: name, interested: false) }
         }
         try table.withLock { (table) throws(HubError) in
             let now = MonotonicClock.now()
@@ -17,6 +20,8 @@ extension Hub {
             }
             table.adjustSubscribers(by: channels.count)
         }
+        // In a group, the hub must hear these channels from the broker too.
+        if let relay { for name in channels { relay.interestChanged(channel: name, interested: true) } }
         return EventStream(stream: stream, sink: sink)
     }
 

@@ -34,3 +34,11 @@ func napBriefly() {
     var request = timespec(tv_sec: 0, tv_nsec: 1_000_000)
     nanosleep(&request, nil)
 }
+
+/// Ends `stream` after ten seconds, so a test waiting on an event that never comes fails instead of hanging.
+func endAfterTenSeconds(_ stream: EventStream) -> Task<Void, Never> {
+    Task {
+        try? await Task.sleep(for: .seconds(10))
+        stream.cancel()
+    }
+}
