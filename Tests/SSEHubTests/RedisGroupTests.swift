@@ -241,6 +241,40 @@ import Testing
         #expect(received?.data == "hello")
     }
 
+    @Test func joinsTheGroupThroughAUnixSocket() throws {
+        let path = TemplateLibraryTests.directory([:]) + "/redis.sock"
+        let redis = try RedisServer(unixSocket: path)
+        var configuration = HubConfiguration()
+        configuration.port = 0
+        let hub = try Hub.start(configuration)
+        defer { hub.shutdown() }
+        RedisBridge.attach(to: hub, address: try RedisAddress(parsing: "unix://" + path), timings: Self.fastTimings)
+        try eventually("connected over the socket") { hub.relay?.isReady == true }
+        let client = try SSEClient(port: hub.port, path: "/events/sock")
+        try client.readHead()
+        try eventually("subscribed") {
+            (try? redis.command("PUBSUB NUMSUB ssehub:channel:sock"))?.contains(":1\r\n") == true
+        }
+        #expect(try TestHTTP.postForm(hub.port, "channel=sock&data=via-socket").status == 200)
+        try client.waitForEvents(1)
+        #expect(client.events[0].data == "via-socket")
+    }
+
+    @Test func aFlushedScriptCacheIsReloadedWithoutLosingABroadcast() throws {
+        let redis = try RedisServer()
+        try withGroup(1, redis: redis) { hubs, prefix in
+            let client = try SSEClient(port: hubs[0].port, path: "/events/cache")
+            try client.readHead()
+            try waitForSubscribers(redis, prefix, channel: "cache", count: 1)
+            #expect(try TestHTTP.postForm(hubs[0].port, "channel=cache&data=one").status == 200)
+            _ = try redis.command("SCRIPT FLUSH")
+            #expect(try TestHTTP.postForm(hubs[0].port, "channel=cache&data=two").status == 200)
+            #expect(try TestHTTP.postForm(hubs[0].port, "channel=cache&data=three").status == 200)
+            try client.waitForEvents(3)
+            #expect(client.events.map(\.data) == ["one", "two", "three"])
+        }
+    }
+
     @Test func malformedMessagesAreCountedAndSkipped() throws {
         let redis = try RedisServer()
         try withGroup(1, redis: redis) { hubs, prefix in

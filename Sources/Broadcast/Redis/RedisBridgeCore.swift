@@ -45,7 +45,10 @@ final class RedisBridgeCore {
     }
 
     func start() {
-        publisher.onStateChange = { [unowned self] _ in self.updateReadiness() }
+        publisher.onStateChange = { [unowned self] state in
+            if state == .ready { self.loadScript() }
+            self.updateReadiness()
+        }
         subscriber.onStateChange = { [unowned self] state in
             if state == .ready { self.resubscribe() }
             self.updateReadiness()
@@ -69,10 +72,21 @@ final class RedisBridgeCore {
 
     private func key(_ suffix: String) -> [UInt8] { Array((bridge.prefix + suffix).utf8) }
 
+    /// The script's SHA1 once Redis has it cached: broadcasts then send `EVALSHA` and 40 bytes instead of the
+    /// script's text. A restarted Redis has lost its cache, so it is loaded again on every (re)connect.
+    private var scriptSHA: [UInt8]?
+
+    private func loadScript() {
+        scriptSHA = nil
+        publisher.send([Array("SCRIPT".utf8), Array("LOAD".utf8), Array(Self.script.utf8)]) { [weak self] reply in
+            if case .string(let sha)? = reply { self?.scriptSHA = sha }
+        }
+    }
+
     func publish(channels: [String], event: String, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void) {
-        var arguments: [[UInt8]] = [
-            Array("EVAL".utf8), Array(Self.script.utf8), Array(String(channels.count + 2).utf8),
-        ]
+        let body: [[UInt8]] =
+            scriptSHA.map { [Array("EVALSHA".utf8), $0] } ?? [Array("EVAL".utf8), Array(Self.script.utf8)]
+        var arguments: [[UInt8]] = body + [Array(String(channels.count + 2).utf8)]
         arguments.append(key("epoch"))
         arguments.append(key("sequence"))
         for channel in channels { arguments.append(key("stream:" + channel)) }
@@ -83,7 +97,13 @@ final class RedisBridgeCore {
         arguments.append(data)
         for channel in channels { arguments.append(key("channel:" + channel)) }
         let counters = bridge.counters
-        publisher.send(arguments) { reply in
+        publisher.send(arguments) { [weak self] reply in
+            if case .error(let message)? = reply, message.hasPrefix("NOSCRIPT"), let self {
+                // The cache was flushed under us: publish this one with the full text and load it again.
+                self.scriptSHA = nil
+                self.loadScript()
+                return self.publish(channels: channels, event: event, data: data, completion: completion)
+            }
             guard let text = reply?.text, let id = EventID(text) else {
                 counters.add(.failedPublishes)
                 return completion(nil)

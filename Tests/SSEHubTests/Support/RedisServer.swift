@@ -6,8 +6,12 @@ final class RedisServer {
     let port: Int
     private(set) var pid: pid_t = 0
 
-    init() throws {
+    /// With `unixSocket`, Redis also listens on that path.
+    let unixSocket: String?
+
+    init(unixSocket: String? = nil) throws {
         port = try Self.freePort()
+        self.unixSocket = unixSocket
         try start()
     }
 
@@ -16,7 +20,7 @@ final class RedisServer {
     func start() throws {
         pid = try Spawn.shell(
             "exec redis-server --port \(port) --bind 127.0.0.1 --save '' --appendonly no --protected-mode no"
-                + " > /dev/null 2>&1")
+                + (unixSocket.map { " --unixsocket \($0) --unixsocketperm 700" } ?? "") + " > /dev/null 2>&1")
         let deadline = TestClock.now() + 10
         while !ping() {
             guard TestClock.now() < deadline else { throw TestTimeout(what: "redis-server on port \(port)") }
