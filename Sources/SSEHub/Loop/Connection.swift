@@ -34,6 +34,8 @@ final class Connection {
     var resumeAfter: EventID?
     var fetchedHistory: [Frame] = []
     var heldLive: [Frame] = []
+    /// Bytes in `heldLive`, held to the same high-water mark as the outbound queue.
+    var heldLiveBytes = 0
     var fetchFailures: [String] = []
     /// The peer closed its side; the connection only writes what is left, then closes.
     var readClosed = false

@@ -45,6 +45,7 @@ extension EventLoop {
         }
         connection.fetchedHistory = []
         connection.heldLive = []
+        connection.heldLiveBytes = 0
         connection.fetchFailures = []
         markDirty(connection)
     }

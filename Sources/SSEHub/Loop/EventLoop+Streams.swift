@@ -52,8 +52,11 @@ extension EventLoop {
             connection.lastSequence = frame.sequence
             connection.lastQueuedAt = turnTime
             if connection.pendingFetches > 0 {
-                // Resuming from relay history: live events wait until the history has gone out.
+                // Resuming from relay history: live events wait until the history has gone out, within the
+                // same bound as any backlog.
                 connection.heldLive.append(frame)
+                connection.heldLiveBytes += frame.count
+                if connection.heldLiveBytes > highWater { doomSlow(connection) }
                 continue
             }
             connection.outbound.append(frame)
