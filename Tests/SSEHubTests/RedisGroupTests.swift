@@ -41,6 +41,20 @@ import Testing
         }
     }
 
+    /// Subscribes on `hub`, receives `events` broadcast to `channel`, and leaves: the id a browser would resume
+    /// from elsewhere.
+    private func lastIDBeforeLeaving(
+        _ hub: Hub, channel: String, events: ClosedRange<Int>, broadcaster: Broadcaster, redis: RedisServer,
+        prefix: String, hubsListening: Int
+    ) throws -> String {
+        let client = try SSEClient(port: hub.port, path: "/events/\(channel)")
+        try client.readHead()
+        try waitForSubscribers(redis, prefix, channel: channel, count: hubsListening)
+        for index in events { try broadcaster.broadcast(channel: channel, data: "\(index)") }
+        try client.waitForEvents(events.count)
+        return client.lastEventID ?? ""
+    }
+
     @Test func everySubscriberOnEveryHubGetsEveryEventOnceInOneOrder() throws {
         let redis = try RedisServer()
         try withGroup(3, redis: redis) { hubs, prefix in
@@ -97,14 +111,10 @@ import Testing
         try withGroup(2, redis: redis) { hubs, prefix in
             let stay = try SSEClient(port: hubs[1].port, path: "/events/feed")
             try stay.readHead()
-            var moving: SSEClient? = try SSEClient(port: hubs[0].port, path: "/events/feed")
-            try moving?.readHead()
-            try waitForSubscribers(redis, prefix, channel: "feed", count: 2)
             let broadcaster = Broadcaster(attachingTo: hubs[0])
-            for index in 1...5 { try broadcaster.broadcast(channel: "feed", data: "\(index)") }
-            try moving?.waitForEvents(5)
-            let last = moving?.lastEventID ?? ""
-            moving = nil
+            let last = try lastIDBeforeLeaving(
+                hubs[0], channel: "feed", events: 1...5, broadcaster: broadcaster, redis: redis, prefix: prefix,
+                hubsListening: 2)
             for index in 6...10 { try broadcaster.broadcast(channel: "feed", data: "\(index)") }
             try stay.waitForEvents(10)
             let moved = try SSEClient(port: hubs[1].port, path: "/events/feed", headers: [("Last-Event-ID", last)])
@@ -121,14 +131,10 @@ import Testing
     @Test func aResumeOnAHubThatNeverHeardTheChannelReplaysFromRedis() throws {
         let redis = try RedisServer()
         try withGroup(2, redis: redis) { hubs, prefix in
-            var first: SSEClient? = try SSEClient(port: hubs[0].port, path: "/events/quiet")
-            try first?.readHead()
-            try waitForSubscribers(redis, prefix, channel: "quiet", count: 1)
             let broadcaster = Broadcaster(attachingTo: hubs[0])
-            for index in 1...3 { try broadcaster.broadcast(channel: "quiet", data: "\(index)") }
-            try first?.waitForEvents(3)
-            let last = first?.lastEventID ?? ""
-            first = nil
+            let last = try lastIDBeforeLeaving(
+                hubs[0], channel: "quiet", events: 1...3, broadcaster: broadcaster, redis: redis, prefix: prefix,
+                hubsListening: 1)
             for index in 4...8 { try broadcaster.broadcast(channel: "quiet", data: "\(index)") }
             let moved = try SSEClient(port: hubs[1].port, path: "/events/quiet", headers: [("Last-Event-ID", last)])
             try moved.readHead()

@@ -90,7 +90,8 @@ final class RedisBridgeCore {
         arguments.append(key("epoch"))
         arguments.append(key("sequence"))
         for channel in channels { arguments.append(key("stream:" + channel)) }
-        let now = MonotonicWallClock.milliseconds()
+        // The candidate epoch a group gets if Redis has none yet.
+        let now = WallClock.millisecondsSinceEpoch()
         arguments.append(Array(String(now).utf8))
         arguments.append(Array(String(bridge.hub.configuration.replayEvents).utf8))
         arguments.append(Array(event.utf8))
@@ -227,14 +228,5 @@ final class RedisBridgeCore {
         let event = String(decoding: bytes[(first + 1)..<second], as: UTF8.self)
         guard EventEncoder.isValidFieldValue(event.utf8) else { return nil }
         return (id, event.isEmpty ? nil : event, Array(bytes[(second + 1)...]))
-    }
-}
-
-/// Wall-clock milliseconds: the candidate epoch a group gets if Redis has none yet.
-enum MonotonicWallClock {
-    static func milliseconds() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return UInt64(spec.tv_sec) * 1000 + UInt64(spec.tv_nsec) / 1_000_000
     }
 }

@@ -174,15 +174,7 @@ final class RedisClient {
         case .ready: line = "connected to \(address)"
         case .down(let reason): line = "lost \(address): \(reason); redialling with backoff"
         }
-        LogLine.write("redis \(name): \(line)")
+        Output.error("redis \(name): \(line)")
         onStateChange(new)
-    }
-}
-
-/// One line to stderr, unbuffered.
-enum LogLine {
-    static func write(_ text: String) {
-        let bytes = Array((text + "\n").utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
     }
 }

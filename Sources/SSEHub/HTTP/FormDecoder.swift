@@ -1,19 +1,27 @@
 /// `application/x-www-form-urlencoded` and query strings (WHATWG URL, "application/x-www-form-urlencoded
 /// parsing"): `&`-separated `name=value` pairs, `+` for space, `%XX` escapes.
 enum FormDecoder {
-    /// The decoded pairs, or nil when a decoded name or value is not valid UTF-8.
-    static func decode(_ bytes: some Collection<UInt8>) -> [(name: String, value: String)]? {
-        var pairs: [(name: String, value: String)] = []
+    /// The `name=value` pairs, percent-decoded, as bytes (empty pieces skipped).
+    static func pairs(_ bytes: [UInt8]) -> [(name: [UInt8], value: [UInt8])] {
+        var pairs: [(name: [UInt8], value: [UInt8])] = []
         for piece in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
-            let equals = piece.firstIndex(of: UInt8(ascii: "="))
-            let name = percentDecoded(piece[..<(equals ?? piece.endIndex)])
-            let value = equals.map { percentDecoded(piece[piece.index(after: $0)...]) } ?? []
+            let equals = piece.firstIndex(of: UInt8(ascii: "=")) ?? piece.endIndex
+            let value = equals < piece.endIndex ? percentDecoded(piece[(equals + 1)...]) : []
+            pairs.append((percentDecoded(piece[..<equals]), value))
+        }
+        return pairs
+    }
+
+    /// The decoded pairs as text, or nil when a decoded name or value is not valid UTF-8.
+    static func decode(_ bytes: [UInt8]) -> [(name: String, value: String)]? {
+        var decoded: [(name: String, value: String)] = []
+        for (name, value) in pairs(bytes) {
             guard let nameText = String(validating: name, as: UTF8.self),
                 let valueText = String(validating: value, as: UTF8.self)
             else { return nil }
-            pairs.append((nameText, valueText))
+            decoded.append((nameText, valueText))
         }
-        return pairs
+        return decoded
     }
 
     /// Percent-decodes `bytes`; `+` becomes a space. A `%` not followed by two hex digits is kept as it is.

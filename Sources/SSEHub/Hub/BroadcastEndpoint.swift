@@ -124,15 +124,7 @@ enum BroadcastEndpoint {
     /// UTF-8), so a publish makes no string of its payload.
     private static func parseForm(_ body: [UInt8]) throws(HTTPError) -> Fields {
         var fields = Fields()
-        var start = 0
-        while start <= body.count {
-            let end = body[start...].firstIndex(of: UInt8(ascii: "&")) ?? body.count
-            defer { start = end + 1 }
-            guard end > start else { continue }
-            let pair = body[start..<end]
-            let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? end
-            let name = FormDecoder.percentDecoded(pair[..<equals])
-            let value = equals < end ? FormDecoder.percentDecoded(pair[(equals + 1)...]) : []
+        for (name, value) in FormDecoder.pairs(body) {
             guard UTF8Validation.isValid(value), UTF8Validation.isValid(name) else {
                 throw HTTPError(.badRequest, "form body is not valid UTF-8 after percent-decoding")
             }

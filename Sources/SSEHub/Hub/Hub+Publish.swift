@@ -21,10 +21,7 @@ extension Hub {
         assignedID: EventID? = nil
     ) throws(HubError) -> PublishReceipt {
         let channels = try validatedChannels(names)
-        let event = event.flatMap { $0.isEmpty ? nil : $0 }
-        if let event, !EventEncoder.isValidFieldValue(event.utf8) {
-            throw .invalidEvent("event name must not contain CR, LF or NUL")
-        }
+        let event = try validatedEvent(event)
         // Encode everything but the id outside the lock; the id line is prefixed under it.
         let body = EventEncoder.encode(id: nil, event: event, data: data)
         var text: String?
@@ -32,8 +29,7 @@ extension Hub {
         var overflowed: [EventStreamSink] = []
         let receipt = try table.withLock { (table) throws(HubError) -> PublishReceipt in
             let now = MonotonicClock.now()
-            var keys: [UInt64] = []
-            for name in channels { keys.append(try table.record(named: name, now: now)) }
+            for name in channels { _ = try table.record(named: name, now: now) }
             // Every event takes the next place in this hub's own order; its id is this hub's, or the broker's
             // for a relayed event (ids from a restarted broker may start over, places never do).
             let sequence = table.nextSequence()
@@ -44,45 +40,20 @@ extension Hub {
             prefix.append(0x0A)
             let frame = Frame(prefix: prefix, body: body, sequence: sequence, id: id)
             var subscribers = 0
-            if channels.count == 1 {
-                // The common case: one channel, queued to each loop straight from its record.
-                table.withRecord(channels[0]) { record in
-                    record.ring.append(frame)
-                    record.lastSequence = sequence
-                    record.lastActivity = now
-                    subscribers = record.subscriberCount
-                    for (loop, count) in record.loopSubscribers.enumerated() where count > 0 {
-                        queue(.deliver(frame, channel: record.key), to: loop, fromLoop: fromLoop, wake: &wake)
-                    }
-                    if !record.streams.isEmpty {
-                        let decoded = String(decoding: data, as: UTF8.self)
-                        for stream in record.streams
-                        where stream.yield(HubEvent(id: id, channel: channels[0], event: event, data: decoded)) {
-                            overflowed.append(stream)
-                        }
-                    }
-                }
-                for sink in overflowed { table.detach(sink) }
-                return PublishReceipt(id: id, subscribers: subscribers)
-            }
             // Per loop, the keys of the channels it has subscribers of.
             var perLoop = [[UInt64]](repeating: [], count: loops.count)
             for name in channels {
                 table.withRecord(name) { record in
-                    record.ring.append(frame)
-                    record.lastSequence = sequence
-                    record.lastActivity = now
-                    subscribers += record.subscriberCount
+                    subscribers += record.store(frame, now: now)
                     for (loop, count) in record.loopSubscribers.enumerated() where count > 0 {
                         perLoop[loop].append(record.key)
                     }
-                    if !record.streams.isEmpty {
-                        let decoded = text ?? String(decoding: data, as: UTF8.self)
-                        text = decoded
-                        for stream in record.streams
-                        where stream.yield(HubEvent(id: id, channel: name, event: event, data: decoded)) {
-                            overflowed.append(stream)
-                        }
+                    guard !record.streams.isEmpty else { return }
+                    let decoded = text ?? String(decoding: data, as: UTF8.self)
+                    text = decoded
+                    for stream in record.streams
+                    where stream.yield(HubEvent(id: id, channel: name, event: event, data: decoded)) {
+                        overflowed.append(stream)
                     }
                 }
             }
@@ -110,6 +81,16 @@ extension Hub {
         } else if loops[loop].enqueue(message) {
             wake.append(loops[loop])
         }
+    }
+
+    /// An event name for the `event:` field: nil for none or empty; CR, LF and NUL refused (they would end the
+    /// field early).
+    func validatedEvent(_ event: String?) throws(HubError) -> String? {
+        guard let event, !event.isEmpty else { return nil }
+        guard EventEncoder.isValidFieldValue(event.utf8) else {
+            throw .invalidEvent("event name must not contain CR, LF or NUL")
+        }
+        return event
     }
 
     /// The names, checked against the channel rule, duplicates removed, order kept.

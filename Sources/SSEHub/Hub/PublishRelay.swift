@@ -52,17 +52,16 @@ extension Hub {
     /// Publishes through the relay when there is one that takes the event, else locally; `completion` gets the
     /// id either way (nil on failure). Never blocks.
     public func publish(
-        channels names: [String], event: String?, data: [UInt8], fromLoop: Int? = nil,
+        channels names: [String], event rawEvent: String?, data: [UInt8], fromLoop: Int? = nil,
         completion: @escaping @Sendable (Result<EventID, HubError>) -> Void
     ) {
         let channels: [String]
-        do {
+        let event: String?
+        do throws(HubError) {
             channels = try validatedChannels(names)
-            if let event, !event.isEmpty, !EventEncoder.isValidFieldValue(event.utf8) {
-                throw HubError.invalidEvent("event name must not contain CR, LF or NUL")
-            }
+            event = try validatedEvent(rawEvent)
         } catch {
-            return completion(.failure(error as? HubError ?? .invalidEvent("\(error)")))
+            return completion(.failure(error))
         }
         // A relay that fails after taking the event falls back to local delivery, like one that is down:
         // local subscribers keep getting their events through an outage.

@@ -31,13 +31,10 @@ extension EventLoop {
         for frame in history { connection.outbound.append(frame) }
         if !connection.fetchFailures.isEmpty {
             let position = hub.table.withLock { $0.position }
-            let data = JSONValue.object([
-                ("reason", .string("Last-Event-ID is older than the stored history")),
-                ("channels", .array(connection.fetchFailures.map(JSONValue.string))),
-                ("lastEventId", .string(connection.resumeAfter?.description ?? "")),
-            ])
             connection.outbound.append(
-                Frame(bytes: EventEncoder.encode(id: position.description, event: "reset", data: data.serialized())))
+                ChannelTable.resetFrame(
+                    position: position, reason: "Last-Event-ID is older than the stored history",
+                    channels: connection.fetchFailures, lastEventID: connection.resumeAfter?.description ?? ""))
         }
         let newest = history.last?.id
         for frame in connection.heldLive where newest == nil || newest! < frame.id! {

@@ -51,21 +51,20 @@ extension EventLoop {
             else { continue }
             connection.lastSequence = frame.sequence
             connection.lastQueuedAt = turnTime
-            if connection.pendingFetches > 0 {
-                // Resuming from relay history: live events wait until the history has gone out, within the
-                // same bound as any backlog.
+            let holding = connection.pendingFetches > 0
+            if holding {
+                // Resuming from relay history: live events wait until the history has gone out.
                 connection.heldLive.append(frame)
                 connection.heldLiveBytes += frame.count
-                if connection.heldLiveBytes > highWater { doomSlow(connection) }
-                continue
+            } else {
+                connection.outbound.append(frame)
             }
-            connection.outbound.append(frame)
-            if connection.outbound.pendingBytes > highWater {
+            if connection.outbound.pendingBytes + connection.heldLiveBytes > highWater {
                 // Too slow: drop it rather than buffer without bound; its browser resumes by Last-Event-ID.
                 doomSlow(connection)
-                continue
+            } else if !holding {
+                markDirty(connection)
             }
-            markDirty(connection)
         }
     }
 

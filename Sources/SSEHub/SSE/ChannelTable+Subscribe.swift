@@ -69,7 +69,9 @@ extension ChannelTable {
             lastSequence = frame.sequence
         }
         if let resetReason {
-            plan.frames.append(resetFrame(reason: resetReason, channels: resetChannels, lastEventID: lastEventID ?? ""))
+            plan.frames.append(
+                Self.resetFrame(
+                    position: position, reason: resetReason, channels: resetChannels, lastEventID: lastEventID ?? ""))
         }
         return plan
     }
@@ -87,7 +89,9 @@ extension ChannelTable {
         return abandoned
     }
 
-    private func resetFrame(reason: String, channels: [String], lastEventID: String) -> Frame {
+    /// The named `reset` event: the data says why and for which channels; the id is `position`, so the next
+    /// reconnect resumes exactly from here.
+    static func resetFrame(position: EventID, reason: String, channels: [String], lastEventID: String) -> Frame {
         let data = JSONValue.object([
             ("reason", .string(reason)),
             ("channels", .array(channels.map(JSONValue.string))),

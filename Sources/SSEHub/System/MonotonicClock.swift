@@ -12,7 +12,7 @@ public enum MonotonicClock {
 
 /// Wall-clock milliseconds since the Unix epoch, used only to stamp a hub's boot so its event ids differ from
 /// every earlier run's.
-enum WallClock {
+public enum WallClock {
     private static let lastBootStamp = Atomic<UInt64>(0)
 
     /// A boot stamp: the current millisecond, or one above the last stamp this process issued, so two hubs
@@ -28,7 +28,7 @@ enum WallClock {
         }
     }
 
-    static func millisecondsSinceEpoch() -> UInt64 {
+    public static func millisecondsSinceEpoch() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return UInt64(spec.tv_sec) &* 1000 &+ UInt64(spec.tv_nsec) / 1_000_000
