@@ -13,7 +13,7 @@ import Testing
     }
 
     /// `count` hubs joined through `redis` under a fresh prefix, ready before `body` runs.
-    private func withGroup(
+    func withGroup(
         _ count: Int, redis: RedisServer, configure: (inout HubConfiguration) -> Void = { _ in },
         _ body: ([Hub], String) throws -> Void
     ) throws {
@@ -35,7 +35,7 @@ import Testing
         try body(hubs, prefix)
     }
 
-    private func waitForSubscribers(_ redis: RedisServer, _ prefix: String, channel: String, count: Int) throws {
+    func waitForSubscribers(_ redis: RedisServer, _ prefix: String, channel: String, count: Int) throws {
         try eventually("\(count) hubs subscribed to \(channel) in Redis") {
             (try? redis.command("PUBSUB NUMSUB \(prefix)channel:\(channel)"))?.contains(":\(count)\r\n") == true
         }

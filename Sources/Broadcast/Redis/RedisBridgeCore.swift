@@ -180,6 +180,8 @@ final class RedisBridgeCore {
             case .array(let fields) = parts[1], fields.count == 4, case .string(let data) = fields[3]
         else { return nil }
         let event = fields[1].text ?? ""
+        // Any Redis client may XADD: an event name with CR or LF would inject SSE fields into every stream.
+        guard EventEncoder.isValidFieldValue(event.utf8) else { return nil }
         return RelayedEvent(id: id, event: event.isEmpty ? nil : event, data: data)
     }
 

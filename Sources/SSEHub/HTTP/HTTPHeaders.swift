@@ -90,6 +90,12 @@ enum ASCII {
         out.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
+    /// The full `UInt64` range: ids come from Redis too, where any client may publish any digits.
+    static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        if value >= 10 { appendDecimal(value / 10, to: &out) }
+        out.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
     @inline(__always) static func lowercased(_ byte: UInt8) -> UInt8 {
         byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }

@@ -16,9 +16,9 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Appends the text form without building a String.
     func append(to out: inout [UInt8]) {
-        ASCII.appendDecimal(Int(epoch), to: &out)
+        ASCII.appendDecimal(epoch, to: &out)
         out.append(UInt8(ascii: "-"))
-        ASCII.appendDecimal(Int(sequence), to: &out)
+        ASCII.appendDecimal(sequence, to: &out)
     }
 
     /// Parses the text form; nil for anything else (which a resume treats as an unknown id).
