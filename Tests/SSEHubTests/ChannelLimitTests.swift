@@ -24,6 +24,26 @@ import Testing
         }
     }
 
+    /// A refused subscribe changes nothing: no channel, subscriber or interest is left behind (it used to leave
+    /// the channels that fitted counted as subscribed forever, and every later new channel got 503).
+    @Test func aSubscribeRefusedAtTheLimitLeavesNothingBehind() throws {
+        try withHub({ $0.maxChannels = 4 }) { hub in
+            let five = (0..<5).map { "channel=c\($0)" }.joined(separator: "&")
+            let refused = try TestSocket(port: hub.port).exchange("GET", "/events?\(five)")
+            #expect(refused.status == 503)
+            #expect(refused.text.contains("limit of 4 channels"))
+            #expect(healthNumber(hub, "subscribers") == 0)
+            #expect(healthNumber(hub, "channels") == 0)
+            // At the edge: four channels fit, and each publish reaches exactly the one stream.
+            let four = (0..<4).map { "channel=d\($0)" }.joined(separator: "&")
+            let client = try SSEClient(port: hub.port, path: "/events?\(four)")
+            #expect(try client.readHead() == 200)
+            let answer = try TestHTTP.postJSON(hub.port, #"{"channel": "d3", "data": "x"}"#)
+            #expect(answer.text.contains(#""subscribers":1"#))
+            try client.waitForEvents(1)
+        }
+    }
+
     @Test func aResumeOnAChannelRecreatedAfterEvictionIsAReset() throws {
         try withHub({ $0.maxChannels = 2 }) { hub in
             let old = try hub.publish(channels: ["first"], event: nil, data: Array("1".utf8))

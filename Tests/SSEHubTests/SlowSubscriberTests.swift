@@ -39,6 +39,32 @@ import Testing
         _ = hub.stop()
     }
 
+    /// One event larger than the high-water mark (allowed: the body limit is larger) reaches every reader
+    /// that keeps up; it used to drop all of them before any write was tried.
+    @Test func oneEventLargerThanTheHighWaterMarkReachesFastReaders() async throws {
+        var configuration = HubConfiguration()
+        configuration.port = 0
+        configuration.highWaterBytes = 64 * 1024
+        let hub = try Hub.start(configuration)
+        defer { hub.shutdown() }
+        let readers = try (0..<5).map { _ in try SSEClient(port: hub.port, path: "/events/large") }
+        for reader in readers { try reader.readHead() }
+        let stream = try hub.subscribe(channels: ["large"])
+        let watchdog = endAfterTenSeconds(stream)
+        defer { watchdog.cancel() }
+        var inProcess = stream.makeAsyncIterator()
+        let payload = String(repeating: "z", count: 200 * 1024)
+        for index in 1...3 {
+            let answer = try TestHTTP.postForm(hub.port, "channel=large&data=\(index)\(payload)")
+            #expect(answer.status == 200)
+            #expect(answer.text.contains(#""subscribers":6"#))
+            for reader in readers { try reader.waitForEvents(index) }
+            #expect(await inProcess.next()?.data.count == payload.count + 1)
+        }
+        #expect(readers.allSatisfy { $0.events.map(\.data.first) == ["1", "2", "3"] })
+        #expect(healthNumber(hub, "slowSubscribersDropped") == 0)
+    }
+
     @Test func aSlowInProcessSubscriberIsEndedAtTheHighWaterMark() async throws {
         var configuration = HubConfiguration()
         configuration.port = 0

@@ -29,6 +29,8 @@ extension Hub {
         var overflowed: [EventStreamSink] = []
         let receipt = try table.withLock { (table) throws(HubError) -> PublishReceipt in
             let now = MonotonicClock.now()
+            // A refused publish creates no channel either.
+            try table.checkRoom(for: channels)
             for name in channels { _ = try table.record(named: name, now: now) }
             // Every event takes the next place in this hub's own order; its id is this hub's, or the broker's
             // for a relayed event (ids from a restarted broker may start over, places never do).

@@ -12,6 +12,12 @@ struct OutboundQueue {
 
     var isEmpty: Bool { pendingBytes == 0 }
 
+    /// Unsent bytes queued behind the frame being written: the backlog that says a reader is slow. One event
+    /// larger than the high-water mark is not a backlog; frames piling up behind it are.
+    var backlogBytes: Int {
+        head < frames.count ? pendingBytes - (frames[head].count - offset) : 0
+    }
+
     mutating func append(_ frame: Frame) {
         guard frame.count > 0 else { return }
         frames.append(frame)

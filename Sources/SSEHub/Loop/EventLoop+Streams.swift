@@ -59,7 +59,7 @@ extension EventLoop {
             } else {
                 connection.outbound.append(frame)
             }
-            if connection.outbound.pendingBytes + connection.heldLiveBytes > highWater {
+            if connection.outbound.backlogBytes + connection.heldLiveBytes > highWater {
                 // Too slow: drop it rather than buffer without bound; its browser resumes by Last-Event-ID.
                 doomSlow(connection)
             } else if !holding {

@@ -34,8 +34,12 @@ extension ChannelTable {
         var resetChannels: [String] = []
         var resetReason: String?
         let (epoch, position, relayed) = (self.epoch, self.position, self.relayed)
+        // A refused request changes nothing: check that every new channel fits before creating any.
+        try checkRoom(for: names)
         for name in names {
-            let key = try record(named: name, now: now)
+            guard let key = try? record(named: name, now: now) else {
+                throw .channelLimit("the hub holds its limit of \(maxChannels) channels, all with subscribers")
+            }
             withRecord(name) { record in
                 if record.subscriberCount == 0 {
                     plan.newlyInterested.append(name)

@@ -53,6 +53,19 @@ struct ChannelTable {
         return key
     }
 
+    /// Throws when the channels of `names` that do not exist yet would not fit even after every channel with
+    /// no subscribers were evicted; evicts nothing itself. Scans the table only when the limit is near.
+    func checkRoom(for names: [String]) throws(HubError) {
+        let new = Set(names.lazy.filter { channels[$0] == nil }).count
+        guard new > 0, channels.count + new > maxChannels else { return }
+        let busy = channels.values.count { $0.subscriberCount > 0 }
+        guard busy + new <= maxChannels else {
+            throw .channelLimit(
+                "the hub holds its limit of \(maxChannels) channels and \(busy) have subscribers; "
+                    + "\(new) more do not fit")
+        }
+    }
+
     mutating func withRecord<R>(_ name: String, _ body: (inout ChannelRecord) -> R) -> R? {
         guard channels[name] != nil else { return nil }
         return body(&channels[name]!)

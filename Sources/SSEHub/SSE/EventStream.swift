@@ -37,8 +37,10 @@ final class EventStreamSink: Sendable {
         state.withLock { state -> Bool in
             guard let continuation = state.continuation, event.id != state.lastID else { return false }
             state.lastID = event.id
-            state.pendingBytes += event.weight
+            // Judged by the backlog left unread before this event, so one event larger than the mark reaches a
+            // consumer that keeps up.
             if state.pendingBytes > highWaterBytes { return true }
+            state.pendingBytes += event.weight
             continuation.yield(event)
             return false
         }
