@@ -38,6 +38,13 @@ enum HubSettings {
             "replay", "HUB_REPLAY", "N", "events kept per channel for Last-Event-ID resume", \.hub.replayEvents,
             0...1_000_000),
         integer(
+            "replay-bytes", "HUB_REPLAY_BYTES", "BYTES", "bytes of events kept per channel for resume",
+            \.hub.replayBytesPerChannel, 0...(1 << 40)),
+        integer(
+            "replay-total-bytes", "HUB_REPLAY_TOTAL_BYTES", "BYTES",
+            "bytes of events kept for resume across all channels (oldest go first)", \.hub.replayBytesTotal,
+            0...(1 << 40)),
+        integer(
             "high-water", "HUB_HIGH_WATER", "BYTES", "unsent bytes at which a slow subscriber is dropped",
             \.hub.highWaterBytes, 1024...(1 << 30)),
         integer(

@@ -45,8 +45,8 @@ extension Hub {
             // Per loop, the keys of the channels it has subscribers of.
             var perLoop = [[UInt64]](repeating: [], count: loops.count)
             for name in channels {
+                subscribers += table.store(frame, in: name, now: now)
                 table.withRecord(name) { record in
-                    subscribers += record.store(frame, now: now)
                     for (loop, count) in record.loopSubscribers.enumerated() where count > 0 {
                         perLoop[loop].append(record.key)
                     }

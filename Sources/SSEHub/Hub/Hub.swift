@@ -62,7 +62,10 @@ public final class Hub: Sendable {
         self.startedAt = MonotonicClock.now()
         self.table = Mutex(
             ChannelTable(
-                epoch: epoch, loopCount: loopCount, ringCapacity: configuration.replayEvents,
+                epoch: epoch, loopCount: loopCount,
+                replayLimits: .init(
+                    events: configuration.replayEvents, bytesPerChannel: configuration.replayBytesPerChannel,
+                    bytesTotal: configuration.replayBytesTotal),
                 maxChannels: configuration.maxChannels))
     }
 

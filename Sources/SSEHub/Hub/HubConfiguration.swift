@@ -13,6 +13,10 @@ public struct HubConfiguration: Sendable {
     public var keepalive: Duration = .seconds(15)
     /// Events kept per channel for `Last-Event-ID` resume.
     public var replayEvents = 1000
+    /// Bytes of events kept per channel for resume (the oldest go first past it).
+    public var replayBytesPerChannel = 4 * 1024 * 1024
+    /// Bytes of events kept for resume across all channels: past it the hub's oldest stored events go first.
+    public var replayBytesTotal = 64 * 1024 * 1024
     /// Unsent bytes at which a subscriber is disconnected as too slow.
     public var highWaterBytes = 256 * 1024
     public var maxHeadBytes = 16 * 1024

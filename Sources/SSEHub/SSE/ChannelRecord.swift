@@ -14,14 +14,6 @@ struct ChannelRecord {
     var streams: [EventStreamSink] = []
     var lastActivity: UInt64
 
-    /// Keeps a published frame for replay; returns how many subscribers the channel has now.
-    mutating func store(_ frame: Frame, now: UInt64) -> Int {
-        ring.append(frame)
-        lastSequence = frame.sequence
-        lastActivity = now
-        return subscriberCount
-    }
-
     var subscriberCount: Int {
         var total = streams.count
         for count in loopSubscribers { total += Int(count) }

@@ -3,7 +3,7 @@
 struct ChannelTable {
     let epoch: UInt64
     let loopCount: Int
-    let ringCapacity: Int
+    let replayLimits: ReplayLimits
     let maxChannels: Int
     /// Places in this hub's delivery order, one per event.
     private(set) var sequence: UInt64 = 0
@@ -17,11 +17,13 @@ struct ChannelTable {
     private(set) var channels: [String: ChannelRecord] = [:]
     private(set) var subscriberCount = 0
     private var nextKey: UInt64 = 1
+    /// Bytes held by every ring together, and the order the events were stored in (for the total bound).
+    var replay = ReplayLedger()
 
-    init(epoch: UInt64, loopCount: Int, ringCapacity: Int, maxChannels: Int) {
+    init(epoch: UInt64, loopCount: Int, replayLimits: ReplayLimits, maxChannels: Int) {
         self.epoch = epoch
         self.loopCount = loopCount
-        self.ringCapacity = ringCapacity
+        self.replayLimits = replayLimits
         self.maxChannels = maxChannels
         self.position = EventID(epoch: epoch, sequence: 0)
         self.coverageFloor = position
@@ -48,7 +50,8 @@ struct ChannelTable {
         let key = nextKey
         nextKey += 1
         channels[name] = ChannelRecord(
-            key: key, ring: ReplayRing(capacity: ringCapacity), coverageStart: coverageFloor,
+            key: key, ring: ReplayRing(capacity: replayLimits.events, maxBytes: replayLimits.bytesPerChannel),
+            coverageStart: coverageFloor,
             loopSubscribers: Array(repeating: 0, count: loopCount), lastActivity: now)
         return key
     }
@@ -79,7 +82,10 @@ struct ChannelTable {
         let idle = channels.filter { $0.value.subscriberCount == 0 }.sorted {
             $0.value.lastActivity < $1.value.lastActivity
         }
-        for (name, _) in idle.prefix(max(1, maxChannels / 10)) { channels[name] = nil }
+        for (name, record) in idle.prefix(max(1, maxChannels / 10)) {
+            replay.released(bytes: record.ring.bytes, frames: record.ring.count)
+            channels[name] = nil
+        }
         coverageFloor = position
     }
 }

@@ -1,46 +1,73 @@
-/// The last `capacity` events of one channel, oldest first, for resuming with `Last-Event-ID`.
-/// Guarded by its channel's lock. Grows on demand, so a quiet channel holds only what it has published.
+/// The newest events of one channel, oldest first, for resuming with `Last-Event-ID`: at most `capacity`
+/// events and `maxBytes` bytes (one event larger than that is not kept). Guarded by the hub's publish lock.
+/// Grows on demand, so a quiet channel holds only what it has published.
 struct ReplayRing {
     let capacity: Int
-    private var frames: [Frame] = []
-    /// Index of the oldest frame once the ring is full.
-    private var start = 0
+    let maxBytes: Int
+    /// Slots before `head` are nil: a pushed-out frame is released at once (a kept reference to it would hold
+    /// its bytes outside every bound), and the empty slots are compacted in batches.
+    private var frames: [Frame?] = []
+    /// Index of the oldest frame kept.
+    private var head = 0
+    private(set) var bytes = 0
     /// The id of the newest frame pushed out of the ring: a resume from before it has lost events and cannot
     /// be exact.
     private(set) var evictedThrough: EventID?
 
-    init(capacity: Int) {
+    init(capacity: Int, maxBytes: Int) {
         self.capacity = capacity
+        self.maxBytes = maxBytes
     }
 
-    var count: Int { frames.count }
+    var count: Int { frames.count - head }
 
-    mutating func append(_ frame: Frame) {
-        guard capacity > 0 else {
+    /// The oldest frame's place in the hub's order (nil when empty).
+    var oldestSequence: UInt64? { head < frames.count ? frames[head]?.sequence : nil }
+
+    /// Keeps `frame`, pushing out the oldest past either bound; returns the change in bytes held.
+    @discardableResult
+    mutating func append(_ frame: Frame) -> Int {
+        let before = bytes
+        guard capacity > 0, frame.count <= maxBytes else {
+            // Not kept: a resume from before it must not pretend to be exact.
+            while count > 0 { dropOldest() }
             evictedThrough = frame.id
-            return
+            return bytes - before
         }
-        if frames.count < capacity {
-            frames.append(frame)
-        } else {
-            evictedThrough = frames[start].id
-            frames[start] = frame
-            start = (start + 1) % capacity
+        frames.append(frame)
+        bytes += frame.count
+        while count > capacity || bytes > maxBytes { dropOldest() }
+        return bytes - before
+    }
+
+    /// Pushes out the oldest frame; returns its size (0 when empty).
+    @discardableResult
+    mutating func dropOldest() -> Int {
+        guard head < frames.count, let oldest = frames[head] else { return 0 }
+        let size = oldest.count
+        evictedThrough = oldest.id
+        frames[head] = nil
+        bytes -= size
+        head += 1
+        // Compact once the dropped prefix is most of the array.
+        if head > 32 && head * 2 > frames.count {
+            frames.removeFirst(head)
+            head = 0
+        } else if head == frames.count {
+            frames.removeAll(keepingCapacity: true)
+            head = 0
         }
+        return size
     }
 
     /// The frames with an id above `id`, oldest first.
     func frames(after id: EventID) -> [Frame] {
-        var result: [Frame] = []
-        // Sequences rise from oldest to newest, so walk back from the newest and stop at the first old one.
+        // Ids rise from oldest to newest, so walk back from the newest and stop at the first old one.
         var index = frames.count - 1
-        while index >= 0 {
-            let frame = frames[(start + index) % frames.count]
-            if let frameID = frame.id, frameID <= id { break }
-            result.append(frame)
+        while index >= head {
+            if let frameID = frames[index]?.id, frameID <= id { break }
             index -= 1
         }
-        result.reverse()
-        return result
+        return frames[(index + 1)...].compactMap { $0 }
     }
 }
