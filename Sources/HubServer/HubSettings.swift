@@ -38,6 +38,9 @@ enum HubSettings {
             "replay", "HUB_REPLAY", "N", "events kept per channel for Last-Event-ID resume", \.hub.replayEvents,
             0...1_000_000),
         integer(
+            "max-rendered", "HUB_MAX_RENDERED", "BYTES", "most bytes one rendered template may produce (413 above)",
+            \.hub.maxRenderedBytes, 1...(1 << 30)),
+        integer(
             "replay-bytes", "HUB_REPLAY_BYTES", "BYTES", "bytes of events kept per channel for resume",
             \.hub.replayBytesPerChannel, 0...(1 << 40)),
         integer(

@@ -47,7 +47,10 @@ enum BroadcastEndpoint {
                 .badRequest, "unknown template \"\(name)\"; known: \(library.names.joined(separator: ", "))")
         }
         do {
-            return try library.render(name, fields.context)
+            return try library.render(name, fields.context, maxBytes: hub.configuration.maxRenderedBytes)
+        } catch .tooLarge(let limit) {
+            throw HTTPError(
+                .contentTooLarge, "template \"\(name)\" renders more than \(limit) bytes (--max-rendered)")
         } catch {
             throw HTTPError(.badRequest, "template \"\(name)\" failed to render: \(error)")
         }

@@ -28,7 +28,7 @@ extension Hub {
         }
         let html: [UInt8]
         do {
-            html = try templates.render(template, context)
+            html = try templates.render(template, context, maxBytes: configuration.maxRenderedBytes)
         } catch {
             throw .render(error)
         }

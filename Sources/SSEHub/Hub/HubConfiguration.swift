@@ -14,6 +14,9 @@ public struct HubConfiguration: Sendable {
     /// Events kept per channel for `Last-Event-ID` resume.
     public var replayEvents = 1000
     /// Bytes of events kept per channel for resume (the oldest go first past it).
+    /// The most bytes one rendered template may produce (a small context can expand into a huge page).
+    public var maxRenderedBytes = 1024 * 1024
+    /// Bytes of events kept per channel for resume (the oldest go first past it).
     public var replayBytesPerChannel = 4 * 1024 * 1024
     /// Bytes of events kept for resume across all channels: past it the hub's oldest stored events go first.
     public var replayBytesTotal = 64 * 1024 * 1024

@@ -54,9 +54,12 @@ public final class TemplateLibrary: Sendable {
     public func contains(_ name: String) -> Bool { state.withLock { $0.templates[name] != nil } }
 
     /// Renders `name` against `context` into bytes.
-    public func render(_ name: String, _ context: TemplateValue) throws(TemplateRenderError) -> [UInt8] {
+    /// Renders `name` with `context`; output past `maxBytes` stops the render with `.tooLarge`.
+    public func render(_ name: String, _ context: TemplateValue, maxBytes: Int = .max) throws(TemplateRenderError)
+        -> [UInt8]
+    {
         guard let template = try template(named: name, indentedBy: []) else { throw .unknownTemplate(name) }
-        var renderer = TemplateRenderer(library: self, context: context)
+        var renderer = TemplateRenderer(library: self, context: context, maxBytes: maxBytes)
         try renderer.render(template)
         return renderer.out
     }

@@ -8,10 +8,14 @@ struct TemplateRenderer {
     private var overrides: [[String: TemplateBlock]] = []
     private var depth = 0
     static let maxDepth = 64
+    /// The most output a render may produce: checked after every node, so a small context that expands into
+    /// a huge page stops early instead of filling memory and holding its thread.
+    let maxBytes: Int
 
-    init(library: TemplateLibrary, context: TemplateValue) {
+    init(library: TemplateLibrary, context: TemplateValue, maxBytes: Int = .max) {
         self.library = library
         self.stack = [context]
+        self.maxBytes = maxBytes
         out.reserveCapacity(1024)
     }
 
@@ -26,6 +30,7 @@ struct TemplateRenderer {
 
     private mutating func render(_ nodes: [TemplateNode]) throws(TemplateRenderError) {
         for node in nodes {
+            guard out.count <= maxBytes else { throw .tooLarge(maxBytes) }
             switch node {
             case .text(let bytes): out.append(contentsOf: bytes)
             case .variable(let path, let escaped):
@@ -63,6 +68,7 @@ struct TemplateRenderer {
                 try expand(site)
             }
         }
+        guard out.count <= maxBytes else { throw .tooLarge(maxBytes) }
     }
 
     /// Renders a block: the outermost override of its name, or its default content, re-indented to where the
@@ -113,12 +119,15 @@ public enum TemplateRenderError: Error, Sendable, CustomStringConvertible, Equat
     case unknownTemplate(String)
     case tooDeep(String)
     case syntax(TemplateError)
+    /// The output passed this many bytes.
+    case tooLarge(Int)
 
     public var description: String {
         switch self {
         case .unknownTemplate(let name): "unknown template \"\(name)\""
         case .tooDeep(let message): message
         case .syntax(let error): error.description
+        case .tooLarge(let limit): "the rendered output passes the limit of \(limit) bytes (--max-rendered)"
         }
     }
 }
