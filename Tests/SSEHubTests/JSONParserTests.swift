@@ -13,6 +13,7 @@ import Testing
 
     @Test(arguments: [
         "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"\\x\"", "\"\u{01}\"", "tru", "{} x", "\"\\ud800\"", "[1 2]",
+        "1e999", "-1e999", "[1e400]",
     ])
     func rejectsInvalidJSON(_ text: String) {
         #expect(throws: JSONParseError.self) { try parse(text) }

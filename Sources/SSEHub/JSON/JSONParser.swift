@@ -205,6 +205,8 @@ public struct JSONParser {
         guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else {
             throw error("invalid number")
         }
+        // `1e999` parses as infinity, which no JSON text can carry (RFC 8259 §6): it would be re-sent as null.
+        guard value.isFinite else { throw error("number out of range") }
         return value
     }
 }
