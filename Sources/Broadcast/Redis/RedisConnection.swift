@@ -47,17 +47,18 @@ final class RedisConnection {
             if status == REDIS_OK {
                 connection.onEvent(.connected)
             } else {
-                connection.context = nil
-                connection.onEvent(.disconnected(RedisConnection.error(context)))
+                connection.released(by: context)
             }
         }
         redisAsyncSetDisconnectCallback(context) { context, _ in
             guard let connection = RedisConnection.from(context?.pointee.data) else { return }
-            connection.context = nil
-            connection.onEvent(.disconnected(RedisConnection.error(context)))
+            connection.released(by: context)
         }
-        watch = loop.watch(fd: context.pointee.c.fd) { [unowned self] readiness in
-            guard let context = self.context else { return }
+        // Strong for the whole report: hiredis may announce a failure from inside `redisAsyncHandle*` (the owner
+        // then drops this connection) and goes on to free the context and call its hooks before it returns.
+        // Freeing the connection under it was issue 8 item 1 (use-after-free on the first failed redial).
+        watch = loop.watch(fd: context.pointee.c.fd) { [weak self] readiness in
+            guard let self, let context = self.context else { return }
             switch readiness {
             case .readable: redisAsyncHandleRead(context)
             case .writable: redisAsyncHandleWrite(context)
@@ -80,6 +81,20 @@ final class RedisConnection {
             return "connection closed"
         }
         return String(cString: text)
+    }
+
+    /// hiredis frees `context` after the callback that calls this (a failed connect or a disconnect). The
+    /// pointers are cleared first so hiredis's own free path, the only one for this context, finds no
+    /// connection in its later hooks, whatever the owner does with this object on `onEvent`.
+    private func released(by context: UnsafePointer<redisAsyncContext>?) {
+        let reason = RedisConnection.error(context)
+        self.context = nil
+        if let context = context.map(UnsafeMutablePointer.init(mutating:)) {
+            context.pointee.data = nil
+            context.pointee.ev.data = nil
+        }
+        detach()
+        onEvent(.disconnected(reason))
     }
 
     private func detach() {
