@@ -51,6 +51,12 @@ final class HubProcess {
     }
 
     /// Resident set size in KiB, from /proc.
+    /// Whether the process has not exited (a crash leaves a zombie until it is reaped; this reaps nothing).
+    var isRunning: Bool {
+        var info = siginfo_t()
+        return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info._sifields._kill.si_pid == 0
+    }
+
     var rssKiB: Int {
         guard let file = fopen("/proc/\(pid)/status", "r") else { return -1 }
         defer { fclose(file) }
