@@ -20,11 +20,7 @@ import Testing
 
     @Test(arguments: malformedEnvelopes)
     func aMalformedEnvelopeIsCountedAndSkipped(envelope: String) throws {
-        let redis = try RedisServer()
-        try RedisGroupTests().withGroup(1, redis: redis) { hubs, prefix in
-            let client = try SSEClient(port: hubs[0].port, path: "/events/m")
-            try client.readHead()
-            try RedisGroupTests().waitForSubscribers(redis, prefix, channel: "m", count: 1)
+        try withSubscriber { redis, hubs, prefix, client in
             try redis.publishRaw(channel: "\(prefix)channel:m", payload: Array(envelope.utf8))
             #expect(try TestHTTP.postForm(hubs[0].port, "channel=m&data=fine").status == 200)
             try client.waitForEvents(1)
@@ -38,11 +34,7 @@ import Testing
     /// `EventID.append` and killed every subscribed hub).
     @Test(arguments: ["9223372036854775808-1", "18446744073709551615-18446744073709551615"])
     func idsPastInt64AreDeliveredExactly(largest: String) throws {
-        let redis = try RedisServer()
-        try RedisGroupTests().withGroup(1, redis: redis) { hubs, prefix in
-            let client = try SSEClient(port: hubs[0].port, path: "/events/m")
-            try client.readHead()
-            try RedisGroupTests().waitForSubscribers(redis, prefix, channel: "m", count: 1)
+        try withSubscriber { redis, hubs, prefix, client in
             try redis.publishRaw(channel: "\(prefix)channel:m", payload: Array("\(largest)\nbig\nhello".utf8))
             try client.waitForEvents(1)
             #expect(client.events == [ReceivedEvent(id: largest, event: "big", data: "hello")])
@@ -69,6 +61,17 @@ import Testing
             #expect(moved.events.map(\.event) == ["reset"])
             #expect(!moved.events.contains { $0.data.contains("injected") })
         }
+    }
+}
+
+/// One hub of a group with a stream on channel `m` that Redis knows of.
+private func withSubscriber(_ body: (RedisServer, [Hub], String, SSEClient) throws -> Void) throws {
+    let redis = try RedisServer()
+    try RedisGroupTests().withGroup(1, redis: redis) { hubs, prefix in
+        let client = try SSEClient(port: hubs[0].port, path: "/events/m")
+        try client.readHead()
+        try RedisGroupTests().waitForSubscribers(redis, prefix, channel: "m", count: 1)
+        try body(redis, hubs, prefix, client)
     }
 }
 

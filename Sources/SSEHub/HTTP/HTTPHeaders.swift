@@ -81,13 +81,8 @@ public struct HTTPHeaders: Sendable {
 enum ASCII {
     /// Appends `value` in decimal.
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        if value < 0 {
-            out.append(UInt8(ascii: "-"))
-            appendDecimal(-value, to: &out)
-            return
-        }
-        if value >= 10 { appendDecimal(value / 10, to: &out) }
-        out.append(UInt8(ascii: "0") + UInt8(value % 10))
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        appendDecimal(UInt64(value.magnitude), to: &out)
     }
 
     /// The full `UInt64` range: ids come from Redis too, where any client may publish any digits.

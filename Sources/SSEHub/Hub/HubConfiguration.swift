@@ -13,7 +13,6 @@ public struct HubConfiguration: Sendable {
     public var keepalive: Duration = .seconds(15)
     /// Events kept per channel for `Last-Event-ID` resume.
     public var replayEvents = 1000
-    /// Bytes of events kept per channel for resume (the oldest go first past it).
     /// The most bytes one rendered template may produce (a small context can expand into a huge page).
     public var maxRenderedBytes = 1024 * 1024
     /// Bytes of events kept per channel for resume (the oldest go first past it).

@@ -37,9 +37,7 @@ extension ChannelTable {
         // A refused request changes nothing: check that every new channel fits before creating any.
         try checkRoom(for: names)
         for name in names {
-            guard let key = try? record(named: name, now: now) else {
-                throw .channelLimit("the hub holds its limit of \(maxChannels) channels, all with subscribers")
-            }
+            let key = try record(named: name, now: now)
             withRecord(name) { record in
                 if record.subscriberCount == 0 {
                     plan.newlyInterested.append(name)

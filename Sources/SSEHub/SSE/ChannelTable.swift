@@ -59,6 +59,8 @@ struct ChannelTable {
     /// Throws when the channels of `names` that do not exist yet would not fit even after every channel with
     /// no subscribers were evicted; evicts nothing itself. Scans the table only when the limit is near.
     func checkRoom(for names: [String]) throws(HubError) {
+        // Far from the limit (every publish and subscribe): no counting, no allocation.
+        guard channels.count + names.count > maxChannels else { return }
         let new = Set(names.lazy.filter { channels[$0] == nil }).count
         guard new > 0, channels.count + new > maxChannels else { return }
         let busy = channels.values.count { $0.subscriberCount > 0 }
