@@ -77,6 +77,19 @@ import Testing
         }
     }
 
+    /// Issue 8 item 11: the body of a refused expectation may already be on its way (RFC 9110 §10.1.1), so
+    /// the connection cannot be reused; it must close rather than read that body as the next request.
+    @Test func answers417AndClosesOnAnUnsupportedExpectation() throws {
+        try withHub { hub in
+            let socket = try TestSocket(port: hub.port)
+            socket.send("POST /broadcast HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\nContent-Length: 4\r\n\r\n")
+            let response = try socket.readResponse()
+            #expect(response.status == 417)
+            #expect(response.header("Connection") == "close")
+            #expect(socket.waitForClose())
+        }
+    }
+
     @Test func answers400AndClosesOnAnInvalidContentLength() throws {
         try withHub { hub in
             let socket = try TestSocket(port: hub.port)

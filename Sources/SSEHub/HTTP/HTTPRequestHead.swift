@@ -59,8 +59,10 @@ struct HTTPRequestHead {
         var expects = false
         if let expect = headers.valueBytes("Expect") {
             guard ASCII.equalsIgnoringCase(expect, "100-continue") else {
+                // RFC 9110 §10.1.1: the client may send the body anyway; close rather than parse it as a request.
                 throw HTTPError(
-                    HTTPStatus(code: 417, reason: "Expectation Failed"), "only Expect: 100-continue is supported")
+                    HTTPStatus(code: 417, reason: "Expectation Failed"), "only Expect: 100-continue is supported",
+                    closesConnection: true)
             }
             expects = true
         }
