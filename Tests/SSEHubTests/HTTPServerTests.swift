@@ -48,6 +48,8 @@ import Testing
             let response = try socket.exchange("HEAD", "/events/h")
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "text/event-stream")
+            // Issue 8 item 17: a stream has no length, so HEAD must not claim `Content-Length: 0` (RFC 9110 §8.6).
+            #expect(response.header("Content-Length") == nil)
             #expect(try socket.exchange("GET", "/health/ping").status == 200, "the connection stays usable")
             #expect(healthNumber(hub, "streams") == 0)
         }

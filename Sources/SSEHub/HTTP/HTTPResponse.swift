@@ -3,6 +3,8 @@ public struct HTTPResponse: Sendable {
     public var status: HTTPStatus
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// False for a HEAD that describes a stream: a stream has no length to declare (RFC 9110 §8.6).
+    package var declaresLength = true
 
     public init(status: HTTPStatus, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -37,9 +39,12 @@ public struct HTTPResponse: Sendable {
             out.append(contentsOf: value.utf8)
             out.append(contentsOf: "\r\n".utf8)
         }
-        out.append(contentsOf: "Content-Length: ".utf8)
-        ASCII.appendDecimal(body.count, to: &out)
-        out.append(contentsOf: "\r\nDate: ".utf8)
+        if declaresLength {
+            out.append(contentsOf: "Content-Length: ".utf8)
+            ASCII.appendDecimal(body.count, to: &out)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        out.append(contentsOf: "Date: ".utf8)
         out.append(contentsOf: date.utf8)
         out.append(
             contentsOf: keepAlive ? "\r\nConnection: keep-alive\r\n\r\n".utf8 : "\r\nConnection: close\r\n\r\n".utf8)

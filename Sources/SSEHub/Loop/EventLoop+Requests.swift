@@ -97,8 +97,9 @@ extension EventLoop {
             respond(response, to: connection, keepAlive: request.keepAlive, head: request.method == "HEAD")
         case .eventStream where request.method == "HEAD":
             // HEAD describes the stream without opening it (RFC 9110 §9.3.2).
-            let head = HTTPResponse(
+            var head = HTTPResponse(
                 status: .ok, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")])
+            head.declaresLength = false
             respond(head, to: connection, keepAlive: request.keepAlive, head: true)
         case .eventStream(let stream):
             startStream(stream, on: connection, keepAlive: request.keepAlive)
