@@ -39,8 +39,9 @@ case .run(let server):
         Output.error("hub: cannot start on \(configuration.host):\(configuration.port): \(error)")
         exit(1)
     }
-    Output.line(
-        "hub: listening on http://\(configuration.host):\(broadcaster.hub.port) with \(configuration.loops) loops")
+    // RFC 3986 §3.2.2: an IPv6 literal in a URL goes in brackets.
+    let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+    Output.line("hub: listening on http://\(host):\(broadcaster.hub.port) with \(configuration.loops) loops")
     var received: Int32 = 0
     sigwait(&signals, &received)
     Output.line("hub: signal \(received), shutting down")

@@ -57,6 +57,12 @@ import Testing
         #expect(hub.output.contains("stopped"))
     }
 
+    /// Issue 8 item 17: an IPv6 address in a URL goes in brackets (RFC 3986 §3.2.2), or the line cannot be pasted.
+    @Test func printsAnIPv6ListenAddressInBrackets() throws {
+        let hub = try HubProcess(arguments: ["--host", "::1"])
+        #expect(hub.output.contains("listening on http://[::1]:\(hub.port) "))
+    }
+
     @Test func aSecondHubOnTheSamePortFailsToStart() throws {
         let hub = try HubProcess(arguments: [])
         let (status, output) = try Spawn.run("\"\(HubProcess.executable)\" --port \(hub.port)")
