@@ -140,6 +140,15 @@ import Testing
         }
     }
 
+    /// Issue 8 item 17: one undecodable value names its parameter, not "no channel given".
+    @Test func aChannelThatIsNotUTF8IsNamedInTheError() throws {
+        try withHub { hub in
+            let response = try TestSocket(port: hub.port).exchange("GET", "/events?channel=a&channel=%ff")
+            #expect(response.status == 400)
+            #expect(response.text.contains(#"query parameter \"channel\" is not valid UTF-8"#), "\(response.text)")
+        }
+    }
+
     @Test(arguments: [
         ("/events/" + String(repeating: "a", count: 128), 200), ("/events/" + String(repeating: "a", count: 129), 400),
         ("/events/a.b:c_d-E9", 200), ("/events/a%20b", 400), ("/events/a%2Fb", 400), ("/events", 400),

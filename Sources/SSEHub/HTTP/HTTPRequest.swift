@@ -32,9 +32,24 @@ public struct HTTPRequest: Sendable {
         return target[target.index(after: mark)...]
     }
 
-    /// Decoded `name=value` pairs of the query, in order.
+    /// Decoded `name=value` pairs of the query, in order; empty when any of them is not UTF-8 (use
+    /// `queryValues(named:)` to be told which).
     public var queryItems: [(name: String, value: String)] {
         FormDecoder.decode(Array(query.utf8)) ?? []
+    }
+
+    /// Every decoded value of the query parameter `name`, in order; a value that is not UTF-8 after
+    /// percent-decoding is a 400 that names the parameter.
+    public func queryValues(named name: String) throws(HTTPError) -> [String] {
+        let wanted = Array(name.utf8)
+        var values: [String] = []
+        for pair in FormDecoder.pairs(Array(query.utf8)) where pair.name == wanted {
+            guard let value = String(validating: pair.value, as: UTF8.self) else {
+                throw HTTPError(.badRequest, "query parameter \"\(name)\" is not valid UTF-8 after percent-decoding")
+            }
+            values.append(value)
+        }
+        return values
     }
 
     /// The media type of the body, lowercased and without parameters ("application/json").

@@ -5,8 +5,7 @@ enum HubRoutes {
             try subscription(channels: [context.pathParameter ?? ""], request: request, hub: context.hub)
         }
         router.add("GET", "/events") { request, context in
-            let channels = request.queryItems.filter { $0.name == "channel" }.map(\.value)
-            return try subscription(channels: channels, request: request, hub: context.hub)
+            try subscription(channels: request.queryValues(named: "channel"), request: request, hub: context.hub)
         }
         router.add("POST", "/broadcast") { request, context in
             try BroadcastEndpoint.route(request, hub: context.hub, loop: context.loopIndex)
@@ -30,7 +29,7 @@ enum HubRoutes {
     private static func subscription(channels: [String], request: HTTPRequest, hub: Hub) throws -> RouteResult {
         let checked = try hub.validatedChannels(channels)
         let lastEventID =
-            request.headers["Last-Event-ID"] ?? request.queryItems.last { $0.name == "last_event_id" }?.value
+            try request.headers["Last-Event-ID"] ?? request.queryValues(named: "last_event_id").last
         return .eventStream(StreamRequest(channels: checked, lastEventID: lastEventID))
     }
 }
