@@ -19,6 +19,22 @@ import Testing
         #expect(throws: JSONParseError.self) { try parse(text) }
     }
 
+    /// Issue 8 item 17: RFC 8259 §4 leaves duplicate names unpredictable, and publish fields took the first while
+    /// template contexts took the last. One rule everywhere: refused, naming the key (a gateway that reads the
+    /// other copy cannot be fooled), also in nested objects and past the small-object scan.
+    @Test func rejectsDuplicateKeysNamingThem() throws {
+        let many = (0..<40).map { "\"k\($0)\":1" }.joined(separator: ",")
+        for text in [#"{"a":1,"a":2}"#, #"{"x":{"b":1,"c":2,"b":3}}"#, "{\(many),\"k7\":2}"] {
+            #expect {
+                try parse(text)
+            } throws: { error in
+                (error as? JSONParseError)?.reason.hasPrefix("duplicate key") == true
+            }
+        }
+        _ = try parse("{\(many)}")
+        _ = try parse(#"[{"a":1},{"a":2}]"#)
+    }
+
     @Test func rejectsInvalidUTF8InStrings() {
         #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xFF, 0x22]) }
     }

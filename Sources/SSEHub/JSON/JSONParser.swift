@@ -13,6 +13,8 @@ public struct JSONParser {
     private var index = 0
     private var depth = 0
     public static let maxDepth = 64
+    /// Objects up to this many members are checked for duplicate keys by a scan, larger ones through a set.
+    static let scannedMembers = 16
 
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
@@ -64,6 +66,7 @@ public struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var members: [(String, JSONValue)] = []
+        var keys = Set<String>()
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -72,7 +75,18 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let keyOffset = index
             let key = try parseString()
+            // RFC 8259 §4 leaves duplicate names to each parser; refusing them means no reader of the same body
+            // can see a different value. Small objects (every publish envelope) are scanned; larger ones hashed.
+            let duplicate: Bool
+            if members.count < Self.scannedMembers {
+                duplicate = members.contains { $0.0 == key }
+            } else {
+                if keys.isEmpty { keys = Set(members.map(\.0)) }
+                duplicate = !keys.insert(key).inserted
+            }
+            if duplicate { throw JSONParseError(offset: keyOffset, reason: "duplicate key \"\(key)\"") }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
