@@ -32,25 +32,17 @@ public final class Broadcaster: Sendable {
     /// `broadcastAsync` instead where waiting is not allowed, and never from a hub loop thread.
     @discardableResult
     public func broadcast(channel: String, event: String? = nil, data: String) throws(HubError) -> EventID {
-        guard hub.relay != nil else { return try hub.publish(channels: [channel], event: event, data: data.utf8).id }
-        let answer = Mutex<Result<EventID, HubError>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        hub.publish(channels: [channel], event: event, data: Array(data.utf8)) { result in
-            answer.withLock { $0 = result }
-            done.signal()
-        }
-        guard done.wait(timeout: .now() + relayTimeout) == .success, let result = answer.withLock({ $0 }) else {
-            throw .relayFailed("Redis did not answer within \(relayTimeout)")
-        }
-        return try result.get()
+        try received(hub.submit(channels: [channel], event: event, data: Array(data.utf8))).id
     }
 
     /// The same without blocking a thread: resumes when the id is known.
     @discardableResult
     public func broadcastAsync(channel: String, event: String? = nil, data: String) async throws -> EventID {
-        try await withCheckedThrowingContinuation { continuation in
-            hub.publish(channels: [channel], event: event, data: Array(data.utf8)) { result in
-                continuation.resume(with: result)
+        switch try hub.submit(channels: [channel], event: event, data: Array(data.utf8)) {
+        case .published(let receipt): return receipt.id
+        case .relayed(let pending):
+            return try await withCheckedThrowingContinuation { continuation in
+                pending.whenDone { continuation.resume(with: $0.map(\.id)) }
             }
         }
     }
@@ -58,19 +50,26 @@ public final class Broadcaster: Sendable {
     /// How long a synchronous broadcast waits for Redis.
     public var relayTimeout: DispatchTimeInterval { .seconds(5) }
 
-    /// Sends one event to several channels; a subscriber of more than one of them receives it once.
+    /// Sends one event to several channels; a subscriber of more than one of them receives it once. Waits for
+    /// Redis in a group, like `broadcast(channel:event:data:)`.
     @discardableResult
     public func broadcast(channels: [String], event: String? = nil, data: String) throws(HubError) -> PublishReceipt {
-        try hub.publish(channels: channels, event: event, data: data.utf8)
+        try received(hub.submit(channels: channels, event: event, data: Array(data.utf8)))
     }
 
     /// Renders `template` from the hub's library once with `context` and sends the HTML to every subscriber
     /// of `channel` (for htmx `sse-swap`). Nothing is sent if the template is unknown or fails to render.
+    /// Waits for Redis in a group, like `broadcast(channel:event:data:)`.
     @discardableResult
     public func broadcast(channel: String, event: String? = nil, template: String, context: TemplateValue)
         throws(TemplateBroadcastError) -> EventID
     {
-        try hub.publish(channels: [channel], event: event, template: template, context: context).id
+        let outcome = try hub.submit(channels: [channel], event: event, template: template, context: context)
+        do {
+            return try received(outcome).id
+        } catch {
+            throw .publish(error)
+        }
     }
 
     /// The same, with any `Encodable` value as the context.
@@ -79,6 +78,28 @@ public final class Broadcaster: Sendable {
         throws -> EventID
     {
         try broadcast(channel: channel, event: event, template: template, context: TemplateValue(encoding: context))
+    }
+
+    /// The receipt of a submitted event: at once when it was published here, else Redis's answer, waited for
+    /// at most `relayTimeout`.
+    private func received(_ outcome: PublishOutcome) throws(HubError) -> PublishReceipt {
+        switch outcome {
+        case .published(let receipt): return receipt
+        case .relayed(let pending): return try waitFor(pending)
+        }
+    }
+
+    private func waitFor(_ pending: PendingPublish) throws(HubError) -> PublishReceipt {
+        let answer = Mutex<Result<PublishReceipt, HubError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        pending.whenDone { result in
+            answer.withLock { $0 = result }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + relayTimeout) == .success, let result = answer.withLock({ $0 }) else {
+            throw .relayFailed("Redis did not answer within \(relayTimeout)")
+        }
+        return try result.get()
     }
 
     /// Events of `channels` published from now on, as an `AsyncSequence`.

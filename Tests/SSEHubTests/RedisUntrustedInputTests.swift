@@ -5,17 +5,22 @@ import Testing
 /// channels or XADD to its streams. Malformed means counted and skipped (or, for stored history, a reset);
 /// never a crash, never injected SSE fields.
 @Suite(.serialized) struct RedisUntrustedInputTests {
-    /// Envelopes `id\nevent\ndata` that a hub must not deliver.
+    /// Envelopes `id\nevent\nchannels\ndata`, published to channel `m`, that a hub must not deliver.
     static let malformedEnvelopes: [String] = [
-        "18446744073709551616-1\n\nhello",  // past UInt64
-        "1-18446744073709551616\n\nhello",
-        "-1\n\nhello",
-        "1-\n\nhello",
+        "18446744073709551616-1\n\n\nhello",  // past UInt64
+        "1-18446744073709551616\n\n\nhello",
+        "-1\n\n\nhello",
+        "1-\n\n\nhello",
         "1-2",  // no newlines at all
         "1-2\nno-second-newline",
-        "1-2\nbad\revent\nhello",
-        "1-2\nbad\u{0}event\nhello",
-        "\n\n",
+        "1-2\n\nno-third-newline",
+        "1-2\nbad\revent\n\nhello",
+        "1-2\nbad\u{0}event\n\nhello",
+        "\n\n\n",
+        "1-2\n\nm\nhello",  // a list of one: lists are for several
+        "1-2\n\nx y\nhello",  // a list without the channel it came on
+        "1-2\n\nm bad%name\nhello",
+        "1-2\n\nm  y\nhello",  // an empty name
     ]
 
     @Test(arguments: malformedEnvelopes)
@@ -35,7 +40,7 @@ import Testing
     @Test(arguments: ["9223372036854775808-1", "18446744073709551615-18446744073709551615"])
     func idsPastInt64AreDeliveredExactly(largest: String) throws {
         try withSubscriber { redis, hubs, prefix, client in
-            try redis.publishRaw(channel: "\(prefix)channel:m", payload: Array("\(largest)\nbig\nhello".utf8))
+            try redis.publishRaw(channel: "\(prefix)channel:m", payload: Array("\(largest)\nbig\n\nhello".utf8))
             try client.waitForEvents(1)
             #expect(client.events == [ReceivedEvent(id: largest, event: "big", data: "hello")])
         }

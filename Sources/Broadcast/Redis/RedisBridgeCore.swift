@@ -16,15 +16,17 @@ final class RedisBridgeCore {
     private let timings: RedisTimings
 
     /// Publishes one event atomically: the group's epoch (created once), the next sequence, the event appended
-    /// to each channel's capped stream under that id, and the envelope `id\nevent\ndata` published to each
-    /// channel. One script, so stream order, publish order and ids agree.
+    /// to each channel's capped stream under that id, and the envelope `id\nevent\nchannels\ndata` published
+    /// to each channel (`channels`: all of the event's, space-separated, when there are several; else empty).
+    /// One script, so stream order, publish order and ids agree, and one event's messages arrive together.
     static let script = """
         local epoch = redis.call('GET', KEYS[1])
         if not epoch then epoch = ARGV[1]; redis.call('SET', KEYS[1], epoch) end
         local id = epoch .. '-' .. redis.call('INCR', KEYS[2])
+        local envelope = id .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[4]
         for i = 3, #KEYS do
           redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[2], id, 'e', ARGV[3], 'd', ARGV[4])
-          redis.call('PUBLISH', ARGV[i + 2], id .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[4])
+          redis.call('PUBLISH', ARGV[i + 3], envelope)
         end
         return id
         """
@@ -96,6 +98,7 @@ final class RedisBridgeCore {
         arguments.append(Array(String(bridge.hub.configuration.replayEvents).utf8))
         arguments.append(Array(event.utf8))
         arguments.append(data)
+        arguments.append(channels.count > 1 ? Array(channels.joined(separator: " ").utf8) : [])
         for channel in channels { arguments.append(key("channel:" + channel)) }
         let counters = bridge.counters
         publisher.send(arguments) { [weak self] reply in
@@ -207,28 +210,62 @@ final class RedisBridgeCore {
             [Array("SUBSCRIBE".utf8), Array(heartbeat.utf8)] + subscribed.sorted().map { key("channel:" + $0) })
     }
 
+    /// The multi-channel event delivered last, and to which channels: its other messages follow at once.
+    private var lastSpread: (id: EventID, channels: [String])?
+
     /// A pub/sub push: `message`, channel, envelope. Anything malformed is counted and skipped.
     private func received(_ reply: RedisReply) {
         guard case .array(let parts) = reply, parts.count == 3, parts[0].text == "message" else { return }
         if parts[1].text == heartbeat { return subscriber.markAlive() }
         let prefix = bridge.prefix + "channel:"
         guard let name = parts[1].text, name.hasPrefix(prefix), case .string(let envelope) = parts[2],
-            let (id, event, data) = Self.parseEnvelope(envelope)
+            let (id, event, spread, data) = Self.parseEnvelope(
+                envelope, maxChannelName: bridge.hub.configuration.maxChannelNameBytes)
         else {
             bridge.counters.add(.malformed)
             return
         }
+        let channel = String(name.dropFirst(prefix.count))
+        guard spread.isEmpty || spread.contains(channel) else {
+            bridge.counters.add(.malformed)
+            return
+        }
         bridge.counters.add(.received)
-        bridge.hub.deliverRelayed(channel: String(name.dropFirst(prefix.count)), id: id, event: event, data: data)
+        guard let targets = deliveryTargets(channel: channel, id: id, spread: spread) else { return }
+        bridge.hub.deliverRelayed(channels: targets, id: id, event: event, data: data)
     }
 
-    static func parseEnvelope(_ bytes: [UInt8]) -> (EventID, String?, [UInt8])? {
+    /// An event to several channels comes once per channel, back to back (one script). Delivered once, on its
+    /// first message, to each of its channels this hub listens to, so a stream of several gets it once and
+    /// every ring stores it under one place; a later message of it adds only a channel not yet covered.
+    private func deliveryTargets(channel: String, id: EventID, spread: [String]) -> [String]? {
+        guard !spread.isEmpty else { return [channel] }
+        if let last = lastSpread, last.id == id {
+            guard !last.channels.contains(channel) else { return nil }
+            lastSpread?.channels.append(channel)
+            return [channel]
+        }
+        let targets = spread.filter { $0 == channel || subscribed.contains($0) }
+        lastSpread = (id, targets)
+        return targets
+    }
+
+    /// `id\nevent\nchannels\ndata`; nil when any part is malformed (a bad id, a field-breaking event name, a
+    /// channel list that breaks the channel rule).
+    static func parseEnvelope(_ bytes: [UInt8], maxChannelName: Int) -> (EventID, String?, [String], [UInt8])? {
         guard let first = bytes.firstIndex(of: 0x0A),
             let second = bytes[(first + 1)...].firstIndex(of: 0x0A),
+            let third = bytes[(second + 1)...].firstIndex(of: 0x0A),
             let id = EventID(String(decoding: bytes[..<first], as: UTF8.self))
         else { return nil }
         let event = String(decoding: bytes[(first + 1)..<second], as: UTF8.self)
         guard EventEncoder.isValidFieldValue(event.utf8) else { return nil }
-        return (id, event.isEmpty ? nil : event, Array(bytes[(second + 1)...]))
+        let spread = bytes[(second + 1)..<third].split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        let channels = spread == [""] ? [] : spread
+        guard channels.count != 1, channels.allSatisfy({ ChannelName.validate($0, maxLength: maxChannelName) == nil }) else {
+            return nil
+        }
+        return (id, event.isEmpty ? nil : event, channels, Array(bytes[(third + 1)...]))
     }
 }

@@ -22,16 +22,16 @@ enum BroadcastEndpoint {
         var fields = try parse(request)
         let (channels, event) = (try hub.validatedChannels(fields.channels), fields.event)
         if let template = fields.template { fields.data = try render(template, fields: fields, hub: hub) }
-        let data = fields.data
-        guard hub.relay != nil else {
-            let receipt = try hub.publish(channels: channels, event: event, data: data, fromLoop: loop)
+        switch try hub.submit(channels: channels, event: event, data: fields.data, fromLoop: loop) {
+        case .published(let receipt):
             return .response(answer(id: receipt.id, subscribers: receipt.subscribers))
-        }
-        return .deferred { respond in
-            hub.publish(channels: channels, event: event, data: data, fromLoop: loop) { result in
-                switch result {
-                case .success(let id): respond(answer(id: id, subscribers: hub.localSubscribers(of: channels)))
-                case .failure(let error): respond(error.httpError.response)
+        case .relayed(let pending):
+            return .deferred { respond in
+                pending.whenDone { result in
+                    switch result {
+                    case .success(let receipt): respond(answer(id: receipt.id, subscribers: receipt.subscribers))
+                    case .failure(let error): respond(error.httpError.response)
+                    }
                 }
             }
         }

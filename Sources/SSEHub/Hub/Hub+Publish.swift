@@ -5,10 +5,10 @@ public struct PublishReceipt: Sendable {
 }
 
 extension Hub {
-    /// Publishes one event to `channels`: it gets one id, is encoded once, stored in each channel's replay
-    /// ring, and handed to every loop holding subscribers of those channels. Never blocks on I/O; callable
-    /// from any thread.
-    public func publish(channels names: [String], event: String?, data: some Collection<UInt8>) throws(HubError)
+    /// Publishes one event to `channels` on this hub alone: it gets one id, is encoded once, stored in each
+    /// channel's replay ring, and handed to every loop holding subscribers of those channels. Never blocks on
+    /// I/O; callable from any thread. Entries go through `submit`, which decides whether the group hears it.
+    package func publish(channels names: [String], event: String?, data: some Collection<UInt8>) throws(HubError)
         -> PublishReceipt
     {
         try publish(channels: names, event: event, data: data, fromLoop: nil)

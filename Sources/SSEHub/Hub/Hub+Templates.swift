@@ -14,10 +14,10 @@ public enum TemplateBroadcastError: Error, Sendable, CustomStringConvertible {
 }
 
 extension Hub {
-    /// Renders `template` once with `context` and publishes the bytes like any event: encoded once, shared by
-    /// every subscriber.
-    public func publish(channels: [String], event: String?, template: String, context: TemplateValue)
-        throws(TemplateBroadcastError) -> PublishReceipt
+    /// Renders `template` once with `context` and submits the bytes like any event (`submit` decides whether
+    /// the group hears it): encoded once, shared by every subscriber.
+    public func submit(channels: [String], event: String?, template: String, context: TemplateValue)
+        throws(TemplateBroadcastError) -> PublishOutcome
     {
         guard let templates else { throw .noTemplates }
         // Check names before rendering, so a bad channel costs no render.
@@ -33,7 +33,7 @@ extension Hub {
             throw .render(error)
         }
         do {
-            return try publish(channels: channels, event: event, data: html)
+            return try submit(channels: channels, event: event, data: html)
         } catch {
             throw .publish(error)
         }

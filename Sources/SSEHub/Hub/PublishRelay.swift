@@ -49,43 +49,9 @@ extension Hub {
     /// The relay every publish goes through, if one is installed.
     public var relay: PublishRelay? { relayBox.withLock { $0 } }
 
-    /// Publishes through the relay when there is one that takes the event, else locally; `completion` gets the
-    /// id either way (nil on failure). Never blocks.
-    public func publish(
-        channels names: [String], event rawEvent: String?, data: [UInt8], fromLoop: Int? = nil,
-        completion: @escaping @Sendable (Result<EventID, HubError>) -> Void
-    ) {
-        let channels: [String]
-        let event: String?
-        do throws(HubError) {
-            channels = try validatedChannels(names)
-            event = try validatedEvent(rawEvent)
-        } catch {
-            return completion(.failure(error))
-        }
-        // A relay that fails after taking the event falls back to local delivery, like one that is down:
-        // local subscribers keep getting their events through an outage.
-        if let relay,
-            relay.relay(
-                channels: channels, event: event, data: data,
-                completion: { [self] id in
-                    if let id { return completion(.success(id)) }
-                    completion(
-                        Result { () throws(HubError) in try publish(channels: channels, event: event, data: data).id })
-                })
-        {
-            return
-        }
-        do {
-            completion(.success(try publish(channels: channels, event: event, data: data, fromLoop: fromLoop).id))
-        } catch {
-            completion(.failure(error))
-        }
-    }
-
-    /// Delivers an event that came back from the relay, with the id the broker gave it. Called on the relay's
-    /// loop; events of one channel arrive in the broker's order.
-    public func deliverRelayed(channel: String, id: EventID, event: String?, data: [UInt8]) {
-        _ = try? publish(channels: [channel], event: event, data: data, fromLoop: nil, assignedID: id)
+    /// Delivers an event that came back from the relay to `channels` (once, however many), with the id the
+    /// broker gave it. Called on the relay's loop; events of one channel arrive in the broker's order.
+    public func deliverRelayed(channels: [String], id: EventID, event: String?, data: [UInt8]) {
+        _ = try? publish(channels: channels, event: event, data: data, fromLoop: nil, assignedID: id)
     }
 }
