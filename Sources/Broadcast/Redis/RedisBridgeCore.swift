@@ -263,7 +263,8 @@ final class RedisBridgeCore {
         let spread = bytes[(second + 1)..<third].split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
         let channels = spread == [""] ? [] : spread
-        guard channels.count != 1, channels.allSatisfy({ ChannelName.validate($0, maxLength: maxChannelName) == nil }) else {
+        guard channels.count != 1, channels.allSatisfy({ ChannelName.validate($0, maxLength: maxChannelName) == nil })
+        else {
             return nil
         }
         return (id, event.isEmpty ? nil : event, channels, Array(bytes[(third + 1)...]))
