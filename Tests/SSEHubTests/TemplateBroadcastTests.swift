@@ -45,6 +45,45 @@ import Testing
         }
     }
 
+    /// Issue 8 item 15: form fields `template` and `context` (JSON text) render like JSON's; `"data": null` is no
+    /// data; a context may be any JSON value (the spec's implicit iterator `{{.}}` at the root).
+    @Test func formsRenderTemplatesAndAContextMayBeAnyJSONValue() throws {
+        let files = ["card.mustache": Self.card, "each.mustache": "{{#.}}[{{.}}]{{/.}}", "self.mustache": "{{.}}!"]
+        try withTemplateHub(files) { hub, _ in
+            let client = try SSEClient(port: hub.port, path: "/events/board")
+            try client.readHead()
+            let form = "channel=board&template=card&context=%7B%22id%22%3A2%2C%22title%22%3A%22%3Cf%3E%22%7D"
+            for response in [
+                try TestHTTP.postForm(hub.port, form),
+                try TestHTTP.postJSON(hub.port, #"{"channel":"board","data":null,"template":"self","context":"x"}"#),
+                try TestHTTP.postJSON(hub.port, #"{"channel":"board","template":"each","context":[1,"<2>"]}"#),
+                try TestHTTP.postJSON(hub.port, #"{"channel":"board","template":"self","context":3.5}"#),
+            ] {
+                #expect(response.status == 200, "\(response.text)")
+            }
+            try client.waitForEvents(4)
+            #expect(
+                client.events.map(\.data) == ["<li id=\"2\">\n  &lt;f&gt;\n</li>", "x!", "[1][&lt;2&gt;]", "3.5!"])
+        }
+    }
+
+    @Test(arguments: [
+        ("channel=board&context=%7B%7D", "\"context\" goes with \"template\""),
+        ("channel=board&template=card&context=%7B", "form field \"context\" is not valid JSON"),
+        ("channel=board&template=card&data=x", "give \"data\" or \"template\", not both"),
+        ("channel=board&event=a&event=b", "form field \"event\" is given twice"),
+        ("channel=board&template=card&template=card", "form field \"template\" is given twice"),
+        ("channel=board&data=%ff", "form field \"data\" is not valid UTF-8"),
+    ])
+    func aWrongFormFieldIsA400NamingIt(form: String, message: String) throws {
+        try withTemplateHub(["card.mustache": Self.card]) { hub, _ in
+            let response = try TestHTTP.postForm(hub.port, form)
+            #expect(response.status == 400)
+            let error = try JSONParser.parse(response.body)["error"]?.stringValue ?? ""
+            #expect(error.contains(message), "\(error)")
+        }
+    }
+
     @Test func unknownTemplatesAndRenderErrorsAre400AndSendNothing() throws {
         try withTemplateHub(["partials/card.mustache": Self.card], reload: true) { hub, directory in
             let client = try SSEClient(port: hub.port, path: "/events/board")

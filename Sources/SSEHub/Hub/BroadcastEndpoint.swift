@@ -63,6 +63,16 @@ enum BroadcastEndpoint {
         /// A template to render instead of `data`, with its context.
         var template: String?
         var context: TemplateValue = .object([:])
+        var dataGiven = false
+        var contextGiven = false
+
+        /// The rules that hold whichever encoding the fields came in.
+        func checked() throws(HTTPError) -> Fields {
+            if template != nil && dataGiven { throw HTTPError(.badRequest, "give \"data\" or \"template\", not both") }
+            if template == nil && contextGiven { throw HTTPError(.badRequest, "\"context\" goes with \"template\"") }
+            guard !channels.isEmpty else { throw BroadcastEndpoint.missingChannel }
+            return self
+        }
     }
 
     static func parse(_ request: HTTPRequest) throws(HTTPError) -> Fields {
@@ -100,47 +110,79 @@ enum BroadcastEndpoint {
         case .string(let event)?: fields.event = event
         default: throw HTTPError(.badRequest, "\"event\" must be a string")
         }
+        // `null` is no value, for every field.
         switch value["data"] {
         case nil, .null?: break
         case .string(let text)?: fields.data = Array(text.utf8)
         case let other?: fields.data = other.serialized()
         }
+        fields.dataGiven = value["data"].map { $0 != .null } ?? false
         switch value["template"] {
         case nil, .null?: break
-        case .string(let name)?:
-            guard value["data"] == nil else { throw HTTPError(.badRequest, "give \"data\" or \"template\", not both") }
-            fields.template = name
+        case .string(let name)?: fields.template = name
         default: throw HTTPError(.badRequest, "\"template\" must be a string")
         }
-        switch value["context"] {
-        case nil, .null?: break
-        case let context? where fields.template != nil:
-            guard case .object = context else { throw HTTPError(.badRequest, "\"context\" must be a JSON object") }
+        // Any JSON value: the Mustache spec renders a root string or list through the implicit iterator `{{.}}`.
+        if let context = value["context"], context != .null {
             fields.context = TemplateValue(context)
-        default: throw HTTPError(.badRequest, "\"context\" goes with \"template\"")
+            fields.contextGiven = true
         }
-        guard !fields.channels.isEmpty else { throw missingChannel }
-        return fields
+        return try fields.checked()
     }
 
     /// Form fields straight from the body bytes: names compared as bytes, `data` kept as bytes (checked to be
-    /// UTF-8), so a publish makes no string of its payload.
+    /// UTF-8), so a publish makes no string of its payload. `channel` repeats; any other field given twice is an
+    /// error rather than a silent pick. `context` is JSON text.
     private static func parseForm(_ body: [UInt8]) throws(HTTPError) -> Fields {
         var fields = Fields()
+        var seen: [FormField] = []
         for (name, value) in FormDecoder.pairs(body) {
-            guard UTF8Validation.isValid(value), UTF8Validation.isValid(name) else {
-                throw HTTPError(.badRequest, "form body is not valid UTF-8 after percent-decoding")
+            guard UTF8Validation.isValid(name) else {
+                throw HTTPError(.badRequest, "a form field name is not valid UTF-8 after percent-decoding")
             }
-            switch name {
-            case Array("channel".utf8), Array("channels".utf8):
-                fields.channels.append(String(decoding: value, as: UTF8.self))
-            case Array("event".utf8): fields.event = String(decoding: value, as: UTF8.self)
-            case Array("data".utf8): fields.data = value
-            default: break
+            guard UTF8Validation.isValid(value) else {
+                throw HTTPError(
+                    .badRequest,
+                    "form field \"\(String(decoding: name, as: UTF8.self))\" is not valid UTF-8 after percent-decoding")
+            }
+            guard let field = FormField(name) else { continue }
+            if field != .channel {
+                guard !seen.contains(field) else {
+                    throw HTTPError(.badRequest, "form field \"\(field.rawValue)\" is given twice")
+                }
+                seen.append(field)
+            }
+            switch field {
+            case .channel: fields.channels.append(String(decoding: value, as: UTF8.self))
+            case .event: fields.event = String(decoding: value, as: UTF8.self)
+            case .data:
+                fields.data = value
+                fields.dataGiven = true
+            case .template: fields.template = String(decoding: value, as: UTF8.self)
+            case .context:
+                do {
+                    fields.context = TemplateValue(try JSONParser.parse(value))
+                } catch {
+                    throw HTTPError(.badRequest, "form field \"context\" is not valid JSON: \(error)")
+                }
+                fields.contextGiven = true
             }
         }
-        guard !fields.channels.isEmpty else { throw missingChannel }
-        return fields
+        return try fields.checked()
+    }
+
+    /// The form fields a publish reads; others are ignored.
+    private enum FormField: String {
+        case channel, event, data, template, context
+
+        init?(_ name: [UInt8]) {
+            // `channels` is accepted as a spelling of `channel`, as in JSON.
+            if name == Array("channels".utf8) {
+                self = .channel
+                return
+            }
+            self.init(rawValue: String(decoding: name, as: UTF8.self))
+        }
     }
 
     private static let missingChannel = HTTPError(.badRequest, "\"channel\" is missing; name one or more channels")
