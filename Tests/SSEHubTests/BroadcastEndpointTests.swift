@@ -32,6 +32,24 @@ import Testing
         }
     }
 
+    /// The answer counts who will get the event: a stream of two of the channels gets it once, so it counts
+    /// once, whether it is an HTTP stream or an in-process one.
+    @Test func aStreamOfTwoChannelsCountsOnceInTheAnswer() throws {
+        try withHub({ $0.loops = 2 }) { hub in
+            let paths = ["/events/a", "/events/b", "/events?channel=a&channel=b", "/events?channel=b&channel=a"]
+            let clients = try paths.map { try SSEClient(port: hub.port, path: $0) }
+            for client in clients { try client.readHead() }
+            let inProcess = try hub.subscribe(channels: ["a", "b"])
+            defer { withExtendedLifetime(inProcess) {} }
+            let both = try TestHTTP.postForm(hub.port, "channel=a&channel=b&data=x")
+            #expect(try JSONParser.parse(both.body)["subscribers"] == .number(5))
+            let one = try TestHTTP.postForm(hub.port, "channel=a&data=y")
+            #expect(try JSONParser.parse(one.body)["subscribers"] == .number(4))
+            for (client, path) in zip(clients, paths) { try client.waitForEvents(path.contains("a") ? 2 : 1) }
+            #expect(clients[2].events.map(\.data) == ["x", "y"])
+        }
+    }
+
     @Test func sendsNonStringDataAsJSONText() throws {
         try withHub { hub in
             let client = try SSEClient(port: hub.port, path: "/events/j")

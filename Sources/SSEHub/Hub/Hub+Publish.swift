@@ -1,4 +1,5 @@
-/// What a publish did: the event's id and how many subscribers it was handed to.
+/// What a publish did: the event's id and how many subscribers it was handed to (a stream of several of its
+/// channels counts once).
 public struct PublishReceipt: Sendable {
     public let id: EventID
     public let subscribers: Int
@@ -41,11 +42,10 @@ extension Hub {
             id.append(to: &prefix)
             prefix.append(0x0A)
             let frame = Frame(prefix: prefix, body: body, sequence: sequence, id: id)
-            var subscribers = 0
             // Per loop, the keys of the channels it has subscribers of.
             var perLoop = [[UInt64]](repeating: [], count: loops.count)
             for name in channels {
-                subscribers += table.store(frame, in: name, now: now)
+                table.store(frame, in: name, now: now)
                 table.withRecord(name) { record in
                     for (loop, count) in record.loopSubscribers.enumerated() where count > 0 {
                         perLoop[loop].append(record.key)
@@ -66,7 +66,7 @@ extension Hub {
                     keys.count == 1 ? .deliver(frame, channel: keys[0]) : .deliverMany(frame, channels: keys)
                 queue(message, to: loop, fromLoop: fromLoop, wake: &wake)
             }
-            return PublishReceipt(id: id, subscribers: subscribers)
+            return PublishReceipt(id: id, subscribers: table.audience(of: channels))
         }
         for loop in wake { loop.signal() }
         for sink in overflowed { sink.finish() }

@@ -69,8 +69,6 @@ extension Hub {
 
     /// Subscribers on this hub of any of `channels` (what a relayed publish reports).
     func localSubscribers(of channels: [String]) -> Int {
-        table.withLock { table in
-            channels.reduce(0) { total, name in total + (table.withRecord(name) { $0.subscriberCount } ?? 0) }
-        }
+        table.withLock { $0.audience(of: channels) }
     }
 }

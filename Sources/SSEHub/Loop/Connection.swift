@@ -19,6 +19,8 @@ final class Connection {
     var memberships: [Membership] = []
     /// The newest event queued, so an event published to two of the stream's channels is sent once.
     var lastSequence: UInt64 = 0
+    /// The stream's name in the channel table when it takes several channels (see `SubscriptionPlan`).
+    var sharedStream: UInt64?
     /// When the request in progress began arriving (head timeout), or the last activity (idle timeout).
     var lastActivity: UInt64
     var requestStartedAt: UInt64?

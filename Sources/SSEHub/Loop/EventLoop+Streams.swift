@@ -23,6 +23,7 @@ extension EventLoop {
         enqueue(streamHead(), to: connection)
         for frame in plan.frames { enqueue(frame, to: connection) }
         connection.lastSequence = plan.frames.last?.sequence ?? 0
+        connection.sharedStream = plan.sharedStream
         connection.lastQueuedAt = MonotonicClock.now()
         for entry in plan.entries {
             let channel =
@@ -94,7 +95,9 @@ extension EventLoop {
             if channel.members.isEmpty { channels[membership.key] = nil }
         }
         connection.memberships = []
-        let abandoned = hub.table.withLock { $0.unsubscribe(loop: handle.index, names: names) }
+        let abandoned = hub.table.withLock {
+            $0.unsubscribe(loop: handle.index, names: names, sharedStream: connection.sharedStream)
+        }
         if let relay = hub.relay {
             for name in abandoned { relay.interestChanged(channel: name, interested: false) }
         }

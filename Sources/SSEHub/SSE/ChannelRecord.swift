@@ -12,6 +12,8 @@ struct ChannelRecord {
     /// Subscribers of this channel on each loop; a publish wakes only loops with a count above zero.
     var loopSubscribers: [Int32]
     var streams: [EventStreamSink] = []
+    /// HTTP streams here that take other channels too: a publish to several channels counts each once.
+    var sharedStreams: Set<UInt64> = []
     var lastActivity: UInt64
 
     var subscriberCount: Int {

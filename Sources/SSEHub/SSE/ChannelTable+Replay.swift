@@ -42,17 +42,16 @@ struct ReplayLedger {
 }
 
 extension ChannelTable {
-    /// Keeps `frame` in the ring of `name` and enforces the total bound. Returns the channel's subscriber
-    /// count.
-    mutating func store(_ frame: Frame, in name: String, now: UInt64) -> Int {
-        let stored = withRecord(name) { record -> (subscribers: Int, bytes: Int, frames: Int) in
+    /// Keeps `frame` in the ring of `name` and enforces the total bound.
+    mutating func store(_ frame: Frame, in name: String, now: UInt64) {
+        let stored = withRecord(name) { record -> (bytes: Int, frames: Int) in
             let framesBefore = record.ring.count
             let bytes = record.ring.append(frame)
             record.lastSequence = frame.sequence
             record.lastActivity = now
-            return (record.subscriberCount, bytes, record.ring.count - framesBefore)
+            return (bytes, record.ring.count - framesBefore)
         }
-        guard let stored else { return 0 }
+        guard let stored else { return }
         replay.stored(channel: name, sequence: frame.sequence, bytes: stored.bytes, frames: stored.frames)
         while replay.bytes > replayLimits.bytesTotal, let oldest = replay.popOldest() {
             let released = withRecord(oldest.channel) { record -> Int in
@@ -68,6 +67,5 @@ extension ChannelTable {
                 return oldest <= entry.sequence
             }
         }
-        return stored.subscribers
     }
 }

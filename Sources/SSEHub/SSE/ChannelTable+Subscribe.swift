@@ -15,6 +15,8 @@ struct SubscriptionPlan {
     var newlyInterested: [String] = []
     /// Channels whose missed events this hub never heard: their history comes from the relay.
     var fetches: [(channel: String, after: EventID)] = []
+    /// Names the stream in each of its channels' records when it takes more than one (`audience(of:)`).
+    var sharedStream: UInt64?
 }
 
 extension ChannelTable {
@@ -36,6 +38,10 @@ extension ChannelTable {
         let (epoch, position, relayed) = (self.epoch, self.position, self.relayed)
         // A refused request changes nothing: check that every new channel fits before creating any.
         try checkRoom(for: names)
+        if names.count > 1 {
+            plan.sharedStream = nextSharedStream
+            nextSharedStream += 1
+        }
         for name in names {
             let key = try record(named: name, now: now)
             withRecord(name) { record in
@@ -46,6 +52,7 @@ extension ChannelTable {
                     if relayed { record.coverageStart = max(record.coverageStart, position) }
                 }
                 record.loopSubscribers[loop] += 1
+                if let shared = plan.sharedStream { record.sharedStreams.insert(shared) }
                 record.lastActivity = now
                 plan.entries.append(.init(key: key, name: name, floor: record.lastSequence))
                 guard let resume else { return }
@@ -79,16 +86,35 @@ extension ChannelTable {
     }
 
     /// Returns the channels left with no subscriber on this hub.
-    mutating func unsubscribe(loop: Int, names: [String]) -> [String] {
+    mutating func unsubscribe(loop: Int, names: [String], sharedStream: UInt64?) -> [String] {
         var abandoned: [String] = []
         for name in names {
             withRecord(name) { record in
                 record.loopSubscribers[loop] -= 1
+                if let sharedStream { record.sharedStreams.remove(sharedStream) }
                 if record.subscriberCount == 0 { abandoned.append(name) }
             }
         }
         adjustSubscribers(by: -names.count)
         return abandoned
+    }
+
+    /// How many streams an event published to `names` reaches: each stream once, however many of the names it
+    /// takes. A single channel's count is its subscriber count; overlaps are looked for only across several.
+    func audience(of names: [String]) -> Int {
+        var total = 0
+        var seenStreams: Set<UInt64> = []
+        var seenSinks: Set<ObjectIdentifier> = []
+        for name in names {
+            guard let record = channels[name] else { continue }
+            total += record.subscriberCount
+            guard names.count > 1 else { continue }
+            for stream in record.sharedStreams where !seenStreams.insert(stream).inserted { total -= 1 }
+            for sink in record.streams where sink.channels.count > 1 {
+                if !seenSinks.insert(ObjectIdentifier(sink)).inserted { total -= 1 }
+            }
+        }
+        return total
     }
 
     /// The named `reset` event: the data says why and for which channels; the id is `position`, so the next

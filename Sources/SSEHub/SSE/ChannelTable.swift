@@ -17,6 +17,7 @@ struct ChannelTable {
     private(set) var channels: [String: ChannelRecord] = [:]
     private(set) var subscriberCount = 0
     private var nextKey: UInt64 = 1
+    var nextSharedStream: UInt64 = 1
     /// Bytes held by every ring together, and the order the events were stored in (for the total bound).
     var replay = ReplayLedger()
 
