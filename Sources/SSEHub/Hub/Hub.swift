@@ -83,7 +83,8 @@ public final class Hub: Sendable {
         threads.withLock { $0 = started }
     }
 
-    /// Stops accepting, ends every stream, and returns when every loop thread has finished. Idempotent.
+    /// Stops accepting, ends every stream, returns when every loop thread has finished, and lets go of the
+    /// relay (a shut-down hub no longer reaches its group). Idempotent.
     public func shutdown() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         finishStreams()
@@ -94,6 +95,9 @@ public final class Hub: Sendable {
         }
         for thread in running { thread.join() }
         Socket.close(listener)
+        // A relay holds its hub to reach it from any thread; letting it go here ends that cycle, so a stopped hub
+        // and its relay are freed once their users let go of them.
+        relayBox.withLock { $0 = nil }
     }
 
     /// Seconds since the hub started.

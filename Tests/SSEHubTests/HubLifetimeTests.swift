@@ -1,0 +1,45 @@
+import Broadcast
+import Testing
+
+/// A hub that is shut down and let go is freed, with whatever was attached to it: in-process users start and
+/// stop hubs (tests, embedding apps) and must not leak one per start.
+@Suite struct HubLifetimeTests {
+    @Test func aShutDownHubIsFreed() throws {
+        weak var released: Hub?
+        do {
+            var configuration = HubConfiguration()
+            configuration.port = 0
+            let hub = try Hub.start(configuration)
+            _ = try hub.subscribe(channels: ["a", "b"])
+            released = hub
+            hub.shutdown()
+        }
+        #expect(released == nil)
+    }
+
+    @Test func aShutDownHubWithARedisBridgeIsFreedWithItsBridge() throws {
+        let redis = try RedisServer()
+        weak var releasedHub: Hub?
+        weak var releasedBridge: RedisBridge?
+        do {
+            var configuration = HubConfiguration()
+            configuration.port = 0
+            let hub = try Hub.start(configuration)
+            let bridge = RedisBridge.attach(
+                to: hub, address: try RedisAddress(parsing: "127.0.0.1:\(redis.port)"),
+                timings: RedisGroupTests.fastTimings)
+            try eventually("the bridge connected") { bridge.isReady }
+            // A stream makes the bridge subscribe, so its subscriber connection is in use at shutdown.
+            let client = try SSEClient(port: hub.port, path: "/events/news")
+            try client.readHead()
+            try eventually("the hub subscribed in Redis") {
+                (try? redis.command("PUBSUB NUMSUB ssehub:channel:news"))?.contains(":1\r\n") == true
+            }
+            releasedHub = hub
+            releasedBridge = bridge
+            hub.shutdown()
+        }
+        #expect(releasedHub == nil)
+        #expect(releasedBridge == nil)
+    }
+}
