@@ -39,6 +39,8 @@ final class RedisClient {
     private var lastAlive: UInt64 = 0
     /// Called on every state change (the bridge re-subscribes on `.ready`).
     var onStateChange: (State) -> Void = { _ in }
+    /// The current outage has been logged; its redials stay quiet until Redis answers again.
+    private var outageLogged = false
     /// Pushes on a subscribed connection.
     var onPush: (RedisReply) -> Void = { _ in }
     private var stopped = false
@@ -162,17 +164,21 @@ final class RedisClient {
 
     private func set(_ new: State) {
         guard new != state || new == .ready else { return }
-        // Log each change once: a Redis that stays down does not log every redial.
-        if case .down = state, case .connecting = new {
-            state = new
-            return
-        }
         state = new
+        // Log each change once: a Redis that stays down logs its loss once and its return once, not each of the
+        // redials in between (they go connecting, down, connecting, ... without a word).
         let line: String
         switch new {
-        case .connecting: line = "connecting to \(address)"
-        case .ready: line = "connected to \(address)"
-        case .down(let reason): line = "lost \(address): \(reason); redialling with backoff"
+        case .connecting:
+            guard !outageLogged else { return }
+            line = "connecting to \(address)"
+        case .ready:
+            outageLogged = false
+            line = "connected to \(address)"
+        case .down(let reason):
+            guard !outageLogged else { return onStateChange(new) }
+            outageLogged = true
+            line = "lost \(address): \(reason); redialling with backoff"
         }
         Output.error("redis \(name): \(line)")
         onStateChange(new)
