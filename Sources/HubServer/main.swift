@@ -15,6 +15,12 @@ case .invalid(let message):
     Output.error("hub: \(message)")
     exit(2)
 case .run(let server):
+    // The hub is let go before the process exits, so a leak checker sees everything freed.
+    exit(serve(server))
+}
+
+/// Runs the hub until SIGTERM or SIGINT; returns the exit status.
+func serve(_ server: ServerConfiguration) -> Int32 {
     var configuration = server.hub
     configuration.templatesDirectory = server.templates ?? existingDirectory(server.webRoot + "/templates")
     // Block the stop signals before any loop thread exists, so threads inherit the mask and only
@@ -34,10 +40,10 @@ case .run(let server):
     } catch let error as TemplateError {
         // file:line:column: what is wrong, on one line.
         Output.error("hub: \(error)")
-        exit(1)
+        return 1
     } catch {
         Output.error("hub: cannot start on \(configuration.host):\(configuration.port): \(error)")
-        exit(1)
+        return 1
     }
     // RFC 3986 §3.2.2: an IPv6 literal in a URL goes in brackets.
     let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
@@ -47,5 +53,5 @@ case .run(let server):
     Output.line("hub: signal \(received), shutting down")
     broadcaster.shutdown()
     Output.line("hub: stopped")
-    exit(0)
+    return 0
 }

@@ -23,7 +23,8 @@ final class RedisRecorder: Sendable {
             // Subscribed: liveness comes from messages, not PING (which a subscribed connection cannot answer
             // in a way hiredis 0.14.1 matches).
             client.usesPing = !subscribing
-            client.onStateChange = { state in
+            // The loop retains the client; its own callbacks must not (a cycle would outlive the hub).
+            client.onStateChange = { [unowned client] state in
                 switch state {
                 case .ready:
                     recorder.add("ready")
@@ -38,7 +39,7 @@ final class RedisRecorder: Sendable {
                 case .connecting: break
                 }
             }
-            client.onPush = { reply in
+            client.onPush = { [unowned client] reply in
                 client.markAlive()
                 if case .array(let parts) = reply, parts.count == 3, parts[0].text == "message" {
                     recorder.add("message \(parts[2].text ?? "")")

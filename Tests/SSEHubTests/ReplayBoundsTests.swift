@@ -54,7 +54,8 @@ import Testing
     /// The attack of the issue: large unauthenticated publishes to a few channels. RSS stays near the total
     /// bound instead of growing with replay x body size x channels.
     @Test func largePublishesKeepMemoryNearTheTotalBound() throws {
-        let hub = try HubProcess(arguments: ["--replay-total-bytes", "\(2 << 20)", "--loops", "1"])
+        let hub = try HubProcess(
+            arguments: ["--replay-total-bytes", "\(2 << 20)", "--loops", "1"], environment: HubProcess.measuringMemory)
         let publisher = try TestSocket(port: hub.port)
         let megabyte = Array("channel=x&data=".utf8) + [UInt8](repeating: UInt8(ascii: "m"), count: 1000 * 1024)
         let rssBefore = hub.rssKiB

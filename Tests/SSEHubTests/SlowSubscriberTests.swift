@@ -6,7 +6,9 @@ import Testing
     /// A subscriber that stops reading is dropped at the high-water mark while a reading subscriber gets every
     /// event, and the hub's RSS stays bounded although far more is published than the stalled client takes.
     @Test func aStalledSubscriberIsDroppedAndMemoryStaysBounded() throws {
-        let hub = try HubProcess(arguments: ["--high-water", "65536", "--replay", "16", "--loops", "2"])
+        let hub = try HubProcess(
+            arguments: ["--high-water", "65536", "--replay", "16", "--loops", "2"],
+            environment: HubProcess.measuringMemory)
         let stalled = try SSEClient(port: hub.port, path: "/events/big", receiveBuffer: 4096)
         try stalled.readHead()
         let reader = try SSEClient(port: hub.port, path: "/events/big")

@@ -46,6 +46,14 @@ final class HubProcess {
         unlink(outputPath)
     }
 
+    /// Environment for a hub whose RSS a test measures: under AddressSanitizer freed memory waits in a
+    /// quarantine (256 MB by default) before reuse, which would count as growth; with none, RSS tracks what the
+    /// hub holds. Without a sanitizer the variable is ignored.
+    static var measuringMemory: [String] {
+        let inherited = getenv("ASAN_OPTIONS").map { String(cString: $0) + ":" } ?? ""
+        return ["ASAN_OPTIONS=\(inherited)quarantine_size_mb=0"]
+    }
+
     var output: String {
         String(decoding: FileSystem.read(outputPath) ?? [], as: UTF8.self)
     }
