@@ -78,6 +78,7 @@ public final class RedisBridge: PublishRelay {
                     ("malformed", .number(Double(counters.read(.malformed)))),
                     ("failedPublishes", .number(Double(counters.read(.failedPublishes)))),
                     ("degradedPublishes", .number(Double(counters.read(.degradedPublishes)))),
+                    ("behindPosition", .number(Double(counters.read(.behindPosition)))),
                 ])
             )
         ]
@@ -88,7 +89,7 @@ public final class RedisBridge: PublishRelay {
 /// published locally while Redis was unreachable reach only this hub's subscribers).
 final class RedisBridgeCounters: Sendable {
     enum Counter: Int, CaseIterable {
-        case subscribedChannels, published, received, malformed, failedPublishes, degradedPublishes
+        case subscribedChannels, published, received, malformed, failedPublishes, degradedPublishes, behindPosition
     }
 
     private let values = Mutex<[Int]>(Array(repeating: 0, count: Counter.allCases.count))

@@ -31,6 +31,19 @@ final class RedisBridgeCore {
         return id
         """
 
+    /// Raises the group's epoch above ARGV[1], this hub's newest epoch, to ARGV[2]: after an outage in which
+    /// this hub gave ids of its own, the group's next ids must rise above them (else its streams' ids would go
+    /// backwards and resumes from them would replay or skip). A no-op when the group is already above.
+    static let raiseEpochScript = """
+        local epoch = redis.call('GET', KEYS[1])
+        if not epoch or tonumber(epoch) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[2]) end
+        return 1
+        """
+    /// Whether the group's epoch was raised since both connections last came up (the bridge is ready only
+    /// then), and which raise is the current one (an answer to an earlier one proves nothing).
+    private var epochRaised = false
+    private var raiseGeneration = 0
+
     init(bridge: RedisBridge, timings: RedisTimings, loop: LoopContext) {
         self.bridge = bridge
         publisher = RedisClient(name: "publish", address: bridge.address, timings: timings, loop: loop)
@@ -49,11 +62,11 @@ final class RedisBridgeCore {
     func start() {
         publisher.onStateChange = { [unowned self] state in
             if state == .ready { self.loadScript() }
-            self.updateReadiness()
+            self.connectionsChanged()
         }
         subscriber.onStateChange = { [unowned self] state in
             if state == .ready { self.resubscribe() }
-            self.updateReadiness()
+            self.connectionsChanged()
         }
         subscriber.onPush = { [unowned self] reply in self.received(reply) }
         publisher.start()
@@ -69,7 +82,39 @@ final class RedisBridgeCore {
     }
 
     private func updateReadiness() {
-        bridge.ready.store(publisher.state == .ready && subscriber.state == .ready, ordering: .releasing)
+        let ready = publisher.state == .ready && subscriber.state == .ready && epochRaised
+        bridge.ready.store(ready, ordering: .releasing)
+    }
+
+    /// Whenever a connection comes or goes, the bridge is unready until both are up and the group's epoch is
+    /// above this hub's: while unready this hub may have given ids of its own (see `ChannelTable.nextLocalID`).
+    private func connectionsChanged() {
+        epochRaised = false
+        raiseGeneration += 1
+        if publisher.state == .ready && subscriber.state == .ready { raiseEpoch(generation: raiseGeneration) }
+        updateReadiness()
+    }
+
+    /// Publishes sent after it on the publisher connection run after it (Redis runs one connection's commands
+    /// in order). Local ids given while it is on its way take the epoch above the position it carries, and
+    /// the candidate is the wall clock's millisecond, above that.
+    private func raiseEpoch(generation: Int) {
+        let position = bridge.hub.position
+        let candidate = max(WallClock.millisecondsSinceEpoch(), position.epoch + 2)
+        publisher.send([
+            Array("EVAL".utf8), Array(Self.raiseEpochScript.utf8), [UInt8(ascii: "1")], key("epoch"),
+            Array(String(position.epoch).utf8), Array(String(candidate).utf8),
+        ]) { [weak self] reply in
+            // No answer: the connection failed and will be redialled, raising again.
+            guard let self, let reply, generation == self.raiseGeneration else { return }
+            if case .error(let message) = reply {
+                // The epoch key holds something else than a number: publishes fail and are counted, and
+                // refusing readiness for ever would help nobody.
+                Output.error("redis publish: cannot raise the group's epoch: \(message)")
+            }
+            self.epochRaised = true
+            self.updateReadiness()
+        }
     }
 
     private func key(_ suffix: String) -> [UInt8] { Array((bridge.prefix + suffix).utf8) }
@@ -232,7 +277,9 @@ final class RedisBridgeCore {
         }
         bridge.counters.add(.received)
         guard let targets = deliveryTargets(channel: channel, id: id, spread: spread) else { return }
-        bridge.hub.deliverRelayed(channels: targets, id: id, event: event, data: data)
+        if !bridge.hub.deliverRelayed(channels: targets, id: id, event: event, data: data) {
+            bridge.counters.add(.behindPosition)
+        }
     }
 
     /// An event to several channels comes once per channel, back to back (one script). Delivered once, on its

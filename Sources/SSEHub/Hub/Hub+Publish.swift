@@ -17,10 +17,19 @@ extension Hub {
 
     /// `fromLoop`: the loop whose thread is calling (a publish over HTTP); its own share is queued without an
     /// eventfd round trip.
-    func publish(
-        channels names: [String], event: String?, data: some Collection<UInt8>, fromLoop: Int?,
-        assignedID: EventID? = nil
-    ) throws(HubError) -> PublishReceipt {
+    func publish(channels names: [String], event: String?, data: some Collection<UInt8>, fromLoop: Int?)
+        throws(HubError) -> PublishReceipt
+    {
+        guard let receipt = try store(channels: names, event: event, data: data, fromLoop: fromLoop, assignedID: nil)
+        else { preconditionFailure("only a relayed event can fall behind the position") }
+        return receipt
+    }
+
+    /// Publishes with `assignedID` (a relayed event's) or the next id; nil when `assignedID` is not above the
+    /// hub's position (then nothing happened).
+    func store(
+        channels names: [String], event: String?, data: some Collection<UInt8>, fromLoop: Int?, assignedID: EventID?
+    ) throws(HubError) -> PublishReceipt? {
         let channels = try validatedChannels(names)
         let event = try validatedEvent(event)
         // Encode everything but the id outside the lock; the id line is prefixed under it.
@@ -28,15 +37,22 @@ extension Hub {
         var text: String?
         var wake: [LoopHandle] = []
         var overflowed: [EventStreamSink] = []
-        let receipt = try table.withLock { (table) throws(HubError) -> PublishReceipt in
+        let receipt = try table.withLock { (table) throws(HubError) -> PublishReceipt? in
+            // A relayed event below the position was published while this hub, cut off, gave ids of its own
+            // above it: delivered, it would take its streams' ids backwards (and resumes from them astray).
+            if let assignedID, assignedID <= table.position { return nil }
             let now = MonotonicClock.now()
             // A refused publish creates no channel either.
             try table.checkRoom(for: channels)
             for name in channels { _ = try table.record(named: name, now: now) }
             // Every event takes the next place in this hub's own order; its id is this hub's, or the broker's
-            // for a relayed event (ids from a restarted broker may start over, places never do).
+            // for a relayed event, or one of this hub's own while its relay is down.
             let sequence = table.nextSequence()
-            let id = assignedID ?? EventID(epoch: epoch, sequence: sequence)
+            let id =
+                assignedID
+                ?? (table.relayed
+                    ? table.nextLocalID()
+                    : EventID(epoch: epoch, sequence: sequence))
             table.advance(to: id)
             var prefix: [UInt8] = Array("id: ".utf8)
             id.append(to: &prefix)
@@ -68,6 +84,7 @@ extension Hub {
             }
             return PublishReceipt(id: id, subscribers: table.audience(of: channels))
         }
+        guard let receipt else { return nil }
         for loop in wake { loop.signal() }
         for sink in overflowed { sink.finish() }
         if !overflowed.isEmpty { stats.add(.slowSubscribersDropped, overflowed.count) }

@@ -51,7 +51,15 @@ extension Hub {
 
     /// Delivers an event that came back from the relay to `channels` (once, however many), with the id the
     /// broker gave it. Called on the relay's loop; events of one channel arrive in the broker's order.
-    public func deliverRelayed(channels: [String], id: EventID, event: String?, data: [UInt8]) {
-        _ = try? publish(channels: channels, event: event, data: data, fromLoop: nil, assignedID: id)
+    ///
+    /// Returns false, delivering nothing, for an id not above `position`: an event the group published while
+    /// this hub, cut off, gave its streams ids of its own above it (before `position` raised the group's).
+    @discardableResult
+    public func deliverRelayed(channels: [String], id: EventID, event: String?, data: [UInt8]) -> Bool {
+        (try? store(channels: channels, event: event, data: data, fromLoop: nil, assignedID: id)) != nil
     }
+
+    /// The newest id this hub has issued or delivered. A relay coming back from an outage makes the group's
+    /// next ids rise above it, so events this hub published alone meanwhile stay in order with the group's.
+    public var position: EventID { table.withLock { $0.position } }
 }

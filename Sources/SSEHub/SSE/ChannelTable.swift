@@ -14,6 +14,8 @@ struct ChannelTable {
     private var coverageFloor: EventID
     /// Whether events come through a relay (then coverage also restarts whenever a channel regains listeners).
     var relayed = false
+    /// The epoch of the ids this hub gave its own events during the latest relay outage (`nextLocalID`).
+    private var localEpoch: UInt64?
     private(set) var channels: [String: ChannelRecord] = [:]
     private(set) var subscriberCount = 0
     private var nextKey: UInt64 = 1
@@ -38,6 +40,18 @@ struct ChannelTable {
     /// Moves the position to `id` if it is newer (relayed ids of a group agree across its hubs).
     mutating func advance(to id: EventID) {
         if position < id { position = id }
+    }
+
+    /// The id of an event a hub of a group publishes on its own (its relay is down). It must rise above every id
+    /// its streams have seen and never equal one the group issues meanwhile, so it takes an epoch of its own,
+    /// one above the newest it knows, kept for the rest of the outage. Group epochs are milliseconds of the wall
+    /// clock, so the group's next one, raised by the relay when it is back (`Hub.position`), lies above it.
+    mutating func nextLocalID() -> EventID {
+        if let localEpoch, position.epoch == localEpoch {
+            return EventID(epoch: localEpoch, sequence: position.sequence + 1)
+        }
+        localEpoch = position.epoch + 1
+        return EventID(epoch: position.epoch + 1, sequence: 1)
     }
 
     /// The record for `name`, created if new. At the channel limit, the channels idle longest with no

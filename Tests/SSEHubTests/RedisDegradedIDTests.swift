@@ -1,0 +1,50 @@
+import Broadcast
+import Testing
+
+/// Ids a hub issues on its own while Redis is unreachable sit between the group's ids before and after the
+/// outage, so every stream's ids keep rising and a resume from one of them, on either hub, is exact.
+extension RedisGroupTests {
+    @Test func idsKeepRisingThroughAFrozenRedisAndResumesFromThemAreExact() throws {
+        let redis = try RedisServer()
+        try withGroup(2, redis: redis) { hubs, prefix in
+            let (a, b) = (hubs[0], hubs[1])
+            let onA = try SSEClient(port: a.port, path: "/events/c")
+            let onB = try SSEClient(port: b.port, path: "/events/c")
+            try onA.readHead()
+            try onB.readHead()
+            try waitForSubscribers(redis, prefix, channel: "c", count: 2)
+            func publish(_ hub: Hub, _ data: String) throws -> EventID {
+                let response = try TestHTTP.postForm(hub.port, "channel=c&data=\(data)")
+                #expect(response.status == 200)
+                let text = try JSONParser.parse(response.body)["id"]?.stringValue ?? ""
+                return try #require(EventID(text), "the answer names an id: \(text)")
+            }
+            let before = try publish(a, "before")
+            redis.freeze()
+            try eventually("hub A to notice the frozen Redis") { a.relay?.isReady == false }
+            let during = try publish(a, "during")
+            redis.resume()
+            try eventually("both hubs back in the group") { hubs.allSatisfy { $0.relay?.isReady == true } }
+            try waitForSubscribers(redis, prefix, channel: "c", count: 2)
+            let afterB = try publish(b, "after-b")
+            let afterA = try publish(a, "after-a")
+            #expect(before < during && during < afterB && afterB < afterA, "\([before, during, afterB, afterA])")
+
+            try onA.waitForEvents(4)
+            #expect(onA.events.map(\.data) == ["before", "during", "after-b", "after-a"])
+            let ids = onA.events.compactMap { $0.id.flatMap(EventID.init) }
+            #expect(ids == ids.sorted() && Set(ids).count == 4, "ids rise on hub A's stream: \(ids)")
+            try onB.waitForEvents(3)
+            #expect(onB.events.map(\.data) == ["before", "after-b", "after-a"])
+
+            // A browser that had `during` resumes after it, on either hub, with exactly what followed.
+            for hub in hubs {
+                let resumed = try SSEClient(
+                    port: hub.port, path: "/events/c", headers: [("Last-Event-ID", during.description)])
+                try resumed.readHead()
+                try resumed.waitForEvents(2)
+                #expect(resumed.events.map(\.data) == ["after-b", "after-a"], "resumed on hub \(hub.port)")
+            }
+        }
+    }
+}
