@@ -13,13 +13,20 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLinuxSys", path: "Sources/CLinuxSys"),
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CArgon2", path: "Sources/CArgon2"),
         .target(name: "SSEHub", dependencies: ["CLinuxSys"]),
         .target(name: "Broadcast", dependencies: ["SSEHub", "CHiredis"]),
-        .executableTarget(name: "HubServer", dependencies: ["Broadcast"]),
+        // The demo site (accounts, boards, its SQLite store): a library inside HubServer so tests can import it.
+        .target(
+            name: "DemoApp", dependencies: ["Broadcast", "CLinuxSys", "CSQLite", "CArgon2"],
+            path: "Sources/HubServer/DemoApp"),
+        .executableTarget(name: "HubServer", dependencies: ["Broadcast", "DemoApp"], exclude: ["DemoApp"]),
         // The README's in-process example, compiled with the package so the README cannot drift from the API.
         .executableTarget(name: "broadcast-example", dependencies: ["Broadcast"], path: "Examples/InProcess"),
         // Data/ holds test data read by path (the Mustache spec's cases and the script that writes them).
         .testTarget(name: "SSEHubTests", dependencies: ["SSEHub", "Broadcast"], exclude: ["Data"]),
+        .testTarget(name: "DemoAppTests", dependencies: ["DemoApp"]),
         // The load generator (Benchmarks/run drives it; `swift test` only tests its parser and histogram).
         .target(name: "LoadGenCore", path: "Benchmarks/LoadGenCore"),
         .executableTarget(

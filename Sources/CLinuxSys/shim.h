@@ -8,6 +8,7 @@
 #include <sys/uio.h>
 #include <sys/socket.h>
 #include <sys/resource.h>
+#include <sys/random.h>
 #include <signal.h>
 #include <pthread.h>
 #include <errno.h>
