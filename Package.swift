@@ -15,11 +15,12 @@ let package = Package(
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CArgon2", path: "Sources/CArgon2"),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
         .target(name: "SSEHub", dependencies: ["CLinuxSys"]),
         .target(name: "Broadcast", dependencies: ["SSEHub", "CHiredis"]),
         // The demo site (accounts, boards, its SQLite store): a library inside HubServer so tests can import it.
         .target(
-            name: "DemoApp", dependencies: ["Broadcast", "CLinuxSys", "CSQLite", "CArgon2"],
+            name: "DemoApp", dependencies: ["Broadcast", "CLinuxSys", "CSQLite", "CArgon2", "CCrypto"],
             path: "Sources/HubServer/DemoApp"),
         .executableTarget(name: "HubServer", dependencies: ["Broadcast", "DemoApp"], exclude: ["DemoApp"]),
         // The README's in-process example, compiled with the package so the README cannot drift from the API.
