@@ -1,0 +1,59 @@
+import Dispatch
+import SSEHub
+import Synchronization
+import Testing
+
+@Suite struct WorkerPoolTests {
+    struct Refused: Error {}
+
+    @Test func runsEveryJobWithItsThreadsOwnContext() throws {
+        let pool = try WorkerPool<[Int]>(name: "test", threads: 3, queueLimit: 1000) { index in [index] }
+        defer { pool.shutdown() }
+        let seen = Mutex<[Int: Int]>([:])
+        let done = DispatchSemaphore(value: 0)
+        for _ in 0..<300 {
+            #expect(
+                pool.submit { context in
+                    context.append(0)  // the context is the thread's alone: mutating it needs no lock
+                    seen.withLock { $0[context[0], default: 0] += 1 }
+                    done.signal()
+                })
+        }
+        for _ in 0..<300 { #expect(done.wait(timeout: .now() + 10) == .success) }
+        let counts = seen.withLock { $0 }
+        #expect(counts.values.reduce(0, +) == 300)
+        #expect(Set(counts.keys).isSubset(of: [0, 1, 2]))
+    }
+
+    @Test func refusesPastItsQueueLimitAndNothingIsLost() throws {
+        let pool = try WorkerPool<Void>(name: "test", threads: 1, queueLimit: 4) { _ in () }
+        defer { pool.shutdown() }
+        let gate = DispatchSemaphore(value: 0)
+        let running = DispatchSemaphore(value: 0)
+        let ran = Atomic<Int>(0)
+        #expect(
+            pool.submit { _ in
+                running.signal()
+                gate.wait()
+                ran.add(1, ordering: .relaxed)
+            })
+        #expect(running.wait(timeout: .now() + 10) == .success)
+        // The worker is busy: four jobs wait, the fifth is refused at once.
+        for _ in 0..<4 { #expect(pool.submit { _ in ran.add(1, ordering: .relaxed) }) }
+        #expect(pool.waiting == 4)
+        #expect(!pool.submit { _ in Issue.record("a refused job ran") })
+        gate.signal()
+        pool.shutdown()
+        #expect(ran.load(ordering: .relaxed) == 5, "shutdown lets queued jobs finish")
+        #expect(!pool.submit { _ in Issue.record("a job ran after shutdown") })
+    }
+
+    @Test func aContextThatCannotBeMadeFailsTheStart() {
+        #expect(throws: Refused.self) {
+            _ = try WorkerPool<Int>(name: "test", threads: 2, queueLimit: 1) { index in
+                if index == 1 { throw Refused() }
+                return index
+            }
+        }
+    }
+}
