@@ -87,7 +87,10 @@ extension Hub {
         guard let receipt else { return nil }
         for loop in wake { loop.signal() }
         for sink in overflowed { sink.finish() }
-        if !overflowed.isEmpty { stats.add(.slowSubscribersDropped, overflowed.count) }
+        if !overflowed.isEmpty {
+            stats.add(.slowSubscribersDropped, overflowed.count)
+            reportPresence()
+        }
         stats.add(.eventsPublished)
         return receipt
     }

@@ -9,6 +9,7 @@ extension Hub {
         continuation.onTermination = { [weak self] _ in
             guard let self else { return }
             self.table.withLock { $0.detach(sink) }
+            self.reportPresence()
             // A relay re-checks each channel against the table and unsubscribes where nobody is left.
             for name in channels { self.relay?.interestChanged(channel: name, interested: false) }
         }
@@ -19,7 +20,9 @@ extension Hub {
                 table.withRecord(name) { $0.streams.append(sink) }
             }
             table.adjustSubscribers(by: channels.count)
+            table.notePresence(of: channels)
         }
+        reportPresence()
         // In a group, the hub must hear these channels from the broker too.
         if let relay { for name in channels { relay.interestChanged(channel: name, interested: true) } }
         return EventStream(stream: stream, sink: sink)
@@ -49,5 +52,6 @@ extension ChannelTable {
             }
         }
         adjustSubscribers(by: -removed)
+        notePresence(of: sink.channels)
     }
 }

@@ -23,6 +23,7 @@ public final class Hub: Sendable {
     private let threads = Mutex<[OSThread]>([])
     private let stopped = Atomic<Bool>(false)
     let relayBox = Mutex<PublishRelay?>(nil)
+    let presenceObservers = PresenceObservers()
 
     /// Opens the listeners, starts `configuration.loops` loop threads and returns once the hub accepts
     /// connections. `routes` adds routes besides the hub's own (`/events`, `/broadcast`, `/health`).

@@ -18,6 +18,7 @@ extension EventLoop {
         if let relay = hub.relay {
             for name in plan.newlyInterested { relay.interestChanged(channel: name, interested: true) }
         }
+        hub.reportPresence()
         connection.phase = .stream
         connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
         enqueue(streamHead(), to: connection)
@@ -101,6 +102,7 @@ extension EventLoop {
         if let relay = hub.relay {
             for name in abandoned { relay.interestChanged(channel: name, interested: false) }
         }
+        hub.reportPresence()
         hub.stats.add(.openStreams, -1)
     }
 

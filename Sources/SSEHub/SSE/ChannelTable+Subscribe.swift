@@ -70,6 +70,7 @@ extension ChannelTable {
             }
         }
         adjustSubscribers(by: names.count)
+        notePresence(of: names)
         // Merge the channels' replays into id order; an event published to two of them is sent once.
         replay.sort { $0.sequence < $1.sequence }
         var lastSequence: UInt64 = 0
@@ -96,6 +97,7 @@ extension ChannelTable {
             }
         }
         adjustSubscribers(by: -names.count)
+        notePresence(of: names)
         return abandoned
     }
 

@@ -19,6 +19,8 @@ struct ChannelTable {
     private(set) var channels: [String: ChannelRecord] = [:]
     private(set) var subscriberCount = 0
     private var nextKey: UInt64 = 1
+    /// Counts changed since presence observers last heard; nil while nobody observes (`Hub.observePresence`).
+    var presence: [String: Int]?
     var nextSharedStream: UInt64 = 1
     /// Bytes held by every ring together, and the order the events were stored in (for the total bound).
     var replay = ReplayLedger()
@@ -93,6 +95,13 @@ struct ChannelTable {
 
     mutating func adjustSubscribers(by delta: Int) {
         subscriberCount += delta
+    }
+
+    /// Records the subscriber counts of `names` for presence observers (nothing when there are none); the
+    /// newest count of a channel replaces an unreported older one. Under the lock, so counts are in order.
+    mutating func notePresence(of names: [String]) {
+        guard presence != nil else { return }
+        for name in names { presence?[name] = channels[name]?.subscriberCount ?? 0 }
     }
 
     private mutating func evictIdleChannels() {
