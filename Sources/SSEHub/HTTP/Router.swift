@@ -22,70 +22,87 @@ public struct StreamRequest: Sendable {
 /// What a handler is given besides the request.
 public struct RequestContext: Sendable {
     public let hub: Hub
-    /// The `{name}` part of a route pattern, percent-decoded (nil for exact routes).
-    public let pathParameter: String?
+    /// The `{name}` parts of the route's pattern in order, percent-decoded.
+    public let parameters: [(name: String, value: String)]
     /// The loop handling the request.
     let loopIndex: Int
+
+    /// The value of `{name}` in the route's pattern.
+    public func parameter(_ name: String) -> String? {
+        parameters.first { $0.name == name }?.value
+    }
+
+    /// The last parameter (the only one of `/events/{channel}`); nil for exact routes.
+    public var pathParameter: String? { parameters.last?.value }
 }
 
 /// Runs on a loop thread; must not block. Throw `HTTPError` for a client error.
 public typealias RouteHandler = @Sendable (HTTPRequest, RequestContext) throws -> RouteResult
 
-/// Collects routes; `build()` freezes them into a `Router`.
-public struct RouterBuilder: Sendable {
-    private var exact: [String: [String: RouteHandler]] = [:]
-    private var prefixed: [(prefix: String, spansSegments: Bool, methods: [String: RouteHandler])] = []
-
-    public init() {}
-
-    /// Adds a route. `pattern` is an exact path ("/broadcast"), a path ending in one parameter segment
-    /// ("/events/{channel}"), or a path ending in a parameter that may span segments ("/static/{path*}").
-    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping RouteHandler) {
-        if let brace = pattern.firstIndex(of: "{") {
-            let prefix = String(pattern[..<brace])
-            let spans = pattern.hasSuffix("*}")
-            if let index = prefixed.firstIndex(where: { $0.prefix == prefix && $0.spansSegments == spans }) {
-                prefixed[index].methods[method] = handler
-            } else {
-                prefixed.append((prefix, spans, [method: handler]))
-            }
-        } else {
-            exact[pattern, default: [:]][method] = handler
-        }
-    }
-
-    public func build() -> Router {
-        // Longest prefix first, so "/events/x/{id}" would win over "/events/{name}".
-        Router(exact: exact, prefixed: prefixed.sorted { $0.prefix.count > $1.prefix.count })
-    }
+/// Code around every route's handler, the hub's own routes included (auth, CORS, metrics): it may answer
+/// itself, change the request, or call `next` and change what it answers.
+public protocol Middleware: Sendable {
+    func handle(_ request: HTTPRequest, _ context: RequestContext, next: RouteHandler) throws -> RouteResult
 }
 
 /// The frozen route table. Lookups never mutate it, so every loop shares one.
 public struct Router: Sendable {
     let exact: [String: [String: RouteHandler]]
-    let prefixed: [(prefix: String, spansSegments: Bool, methods: [String: RouteHandler])]
+    let patterns: [(pattern: RoutePattern, methods: [String: RouteHandler])]
 
     enum Resolution {
-        case handler(RouteHandler, parameter: String?)
+        case handler(RouteHandler, parameters: [(name: String, value: String)])
         case notFound
         case methodNotAllowed(allow: String)
     }
 
     func resolve(method: String, path: Substring) -> Resolution {
-        if let methods = exact[String(path)] { return pick(methods, method: method, parameter: nil) }
-        for route in prefixed where path.hasPrefix(route.prefix) {
-            let rest = path.dropFirst(route.prefix.count)
-            guard !rest.isEmpty, route.spansSegments || !rest.contains("/") else { continue }
-            let decoded = FormDecoder.percentDecoded(rest.utf8, plusIsSpace: false)
-            return pick(route.methods, method: method, parameter: String(decoding: decoded, as: UTF8.self))
+        if let methods = exact[String(path)] { return pick(methods, method: method, parameters: []) }
+        let segments = RoutePattern.segments(of: path)
+        for route in patterns {
+            if let parameters = route.pattern.match(segments) {
+                return pick(route.methods, method: method, parameters: parameters)
+            }
         }
         return .notFound
     }
 
-    private func pick(_ methods: [String: RouteHandler], method: String, parameter: String?) -> Resolution {
-        if let handler = methods[method] { return .handler(handler, parameter: parameter) }
+    /// Answers `request` as a hub would, without a socket: the route's result, or the error answer (404,
+    /// 405 with `Allow`, a thrown `HTTPError` or `HubError`, 500 for anything else). For testing routes.
+    public func respond(to request: HTTPRequest, hub: Hub) -> RouteResult {
+        route(request, hub: hub, loopIndex: 0)
+    }
+
+    func route(_ request: HTTPRequest, hub: Hub, loopIndex: Int) -> RouteResult {
+        switch resolve(method: request.method, path: request.path) {
+        case .notFound:
+            return .response(HTTPError(.notFound, "no route for \(request.path)").response)
+        case .methodNotAllowed(let allow):
+            return .response(
+                HTTPError(
+                    .methodNotAllowed, "\(request.method) is not allowed here; use \(allow)",
+                    headers: [("Allow", allow)]
+                )
+                .response)
+        case .handler(let handler, let parameters):
+            do {
+                return try handler(request, RequestContext(hub: hub, parameters: parameters, loopIndex: loopIndex))
+            } catch let error as HTTPError {
+                return .response(error.response)
+            } catch let error as HubError {
+                return .response(error.httpError.response)
+            } catch {
+                return .response(HTTPError(.internalServerError, "internal error: \(error)").response)
+            }
+        }
+    }
+
+    private func pick(_ methods: [String: RouteHandler], method: String, parameters: [(name: String, value: String)])
+        -> Resolution
+    {
+        if let handler = methods[method] { return .handler(handler, parameters: parameters) }
         // RFC 9110 §9.3.2: HEAD is GET without the body.
-        if method == "HEAD", let handler = methods["GET"] { return .handler(handler, parameter: parameter) }
+        if method == "HEAD", let handler = methods["GET"] { return .handler(handler, parameters: parameters) }
         var allowed = methods.keys.sorted()
         if methods["GET"] != nil { allowed.append("HEAD") }
         return .methodNotAllowed(allow: allowed.joined(separator: ", "))

@@ -69,29 +69,7 @@ extension EventLoop {
     }
 
     private func dispatch(_ request: HTTPRequest, on connection: Connection) {
-        let result: RouteResult
-        switch hub.router.resolve(method: request.method, path: request.path) {
-        case .notFound:
-            result = .response(HTTPError(.notFound, "no route for \(request.path)").response)
-        case .methodNotAllowed(let allow):
-            result = .response(
-                HTTPError(
-                    .methodNotAllowed, "\(request.method) is not allowed here; use \(allow)",
-                    headers: [("Allow", allow)]
-                )
-                .response)
-        case .handler(let handler, let parameter):
-            do {
-                result = try handler(
-                    request, RequestContext(hub: hub, pathParameter: parameter, loopIndex: handle.index))
-            } catch let error as HTTPError {
-                result = .response(error.response)
-            } catch let error as HubError {
-                result = .response(error.httpError.response)
-            } catch {
-                result = .response(HTTPError(.internalServerError, "internal error: \(error)").response)
-            }
-        }
+        let result = hub.router.route(request, hub: hub, loopIndex: handle.index)
         switch result {
         case .response(let response):
             respond(response, to: connection, keepAlive: request.keepAlive, head: request.method == "HEAD")
