@@ -73,7 +73,8 @@ final class RedisRecorder: Sendable {
             timings.pingTimeout = .milliseconds(2000)
             timings.maximumBackoff = .milliseconds(300)
             try startClient(hub, port: redis.port, recorder: recorder, timings: timings, subscribing: false)
-            try eventually("first connection") { recorder.count(of: "ready") == 1 }
+            // The first connection's commands answered before the outage (stopping Redis sooner lost them).
+            try eventually("first connection") { recorder.count(of: "ready") == 1 && recorder.contains("get 10") }
             redis.stop()
             try eventually("the outage to be noticed", timeout: 5) { recorder.contains("down") }
             try redis.start()
