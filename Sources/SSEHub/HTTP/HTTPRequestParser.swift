@@ -40,6 +40,9 @@ struct HTTPRequestParser {
     private var head: [UInt8] = []
     /// Bytes in the current head line (CR not counted): 0 at a line start, so LF there ends the head.
     private var lineLength = 0
+    /// Empty lines were skipped before this request line: they are its first bytes, so the head deadline
+    /// runs from them (RFC 9112 §2.2 lets a server ignore them, not wait on them forever).
+    private var skippedEmptyLines = false
     private var pending: HTTPRequestHead?
     private var body: [UInt8] = []
     private var line: [UInt8] = []
@@ -48,9 +51,9 @@ struct HTTPRequestParser {
         self.limits = limits
     }
 
-    /// True while part of a request has arrived: the head timeout runs only then.
+    /// True while part of a request has arrived, bare CRLFs before it included: the head timeout runs only then.
     var isMidRequest: Bool {
-        if case .head = state { return !head.isEmpty }
+        if case .head = state { return !head.isEmpty || skippedEmptyLines }
         return true
     }
 
@@ -98,6 +101,7 @@ struct HTTPRequestParser {
                     // RFC 9112 §2.2: ignore empty lines before the request line.
                     if head.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) {
                         head.removeAll()
+                        skippedEmptyLines = true
                         continue
                     }
                     head.append(byte)
@@ -123,6 +127,7 @@ struct HTTPRequestParser {
         }
         head = []
         lineLength = 0
+        skippedEmptyLines = false
         pending = parsed
         switch parsed.framing {
         case .none:
@@ -213,6 +218,7 @@ struct HTTPRequestParser {
     private mutating func fail(_ error: HTTPError) -> Outcome {
         state = .failed
         head = []
+        skippedEmptyLines = false
         body = []
         return .failure(error)
     }
