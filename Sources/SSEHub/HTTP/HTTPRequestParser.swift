@@ -46,6 +46,8 @@ struct HTTPRequestParser {
     private var pending: HTTPRequestHead?
     private var body: [UInt8] = []
     private var line: [UInt8] = []
+    /// Bytes of the trailer section so far (chunked bodies only).
+    private var trailerBytes = 0
 
     init(limits: HTTPParserLimits) {
         self.limits = limits
@@ -152,12 +154,22 @@ struct HTTPRequestParser {
             index += 1
             guard byte == UInt8(ascii: "\n") else {
                 line.append(byte)
-                if line.count > 1024 {
+                if case .trailers = state {
+                    if trailerBytes + line.count > limits.maxHeadBytes {
+                        return (index - start, fail(trailersTooLarge()))
+                    }
+                } else if line.count > 1024 {
                     return (
                         index - start, fail(HTTPError(.badRequest, "chunk line is too long", closesConnection: true))
                     )
                 }
                 continue
+            }
+            if case .trailers = state {
+                // The trailer section is a field section like the head (RFC 9112 §7.1.2), so the head limit
+                // bounds it too, its line ends and final empty line included.
+                trailerBytes += line.count + 1
+                if trailerBytes > limits.maxHeadBytes { return (index - start, fail(trailersTooLarge())) }
             }
             if line.last == UInt8(ascii: "\r") { line.removeLast() }
             defer { line.removeAll(keepingCapacity: true) }
@@ -210,6 +222,13 @@ struct HTTPRequestParser {
             closesConnection: true)
     }
 
+    private func trailersTooLarge() -> HTTPError {
+        HTTPError(
+            .headerFieldsTooLarge,
+            "request trailer section is over the limit of \(limits.maxHeadBytes) bytes (the head limit covers trailers)",
+            closesConnection: true)
+    }
+
     private func bodyTooLarge() -> HTTPError {
         HTTPError(
             .contentTooLarge, "request body is over the limit of \(limits.maxBodyBytes) bytes", closesConnection: true)
@@ -219,6 +238,7 @@ struct HTTPRequestParser {
         state = .failed
         head = []
         skippedEmptyLines = false
+        trailerBytes = 0
         body = []
         return .failure(error)
     }
@@ -227,6 +247,7 @@ struct HTTPRequestParser {
         let request = pending!.request(body: body)
         pending = nil
         body = []
+        trailerBytes = 0
         state = .head
         return .request(request)
     }
