@@ -26,7 +26,9 @@ final class Connection {
     var lastQueuedAt: UInt64
     var closeAfterFlush = false
     /// A deferred answer is pending: reading and parsing wait, and pipelined bytes wait in `heldInput`.
-    var awaitingResponse = false
+    var pendingAnswer: PendingAnswer?
+    /// Numbers this connection's deferred answers, so a late one (after its 503) is told from the next.
+    var deferredCount: UInt64 = 0
     var heldInput: [UInt8] = []
     /// Resuming from relay history: fetches still out, the last id the client had, what arrived, and live
     /// frames held back until the history has gone out first.
@@ -41,6 +43,18 @@ final class Connection {
     var readClosed = false
     var isDirty = false
     var wantsWritable = false
+
+    /// Whether the loop reads from the socket: not after EOF, and not while a deferred answer is awaited.
+    var wantsRead: Bool { !readClosed && pendingAnswer == nil }
+
+    /// What the connection needs to send a deferred answer when it comes, or a 503 when it does not.
+    struct PendingAnswer {
+        let ticket: UInt64
+        let since: UInt64
+        let keepAlive: Bool
+        /// HEAD gets the answer's head only (RFC 9110 §9.3.2), whichever path the answer took.
+        let head: Bool
+    }
 
     struct Membership {
         let key: UInt64

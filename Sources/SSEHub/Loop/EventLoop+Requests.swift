@@ -2,7 +2,7 @@ extension EventLoop {
     /// Reads what arrived and answers every complete request in order (pipelining). Bounded per report so one
     /// busy client cannot hold the loop.
     func readable(_ connection: Connection) {
-        guard !connection.awaitingResponse else { return }
+        guard connection.pendingAnswer == nil else { return }
         for _ in 0..<4 {
             let count: Int
             do {
@@ -45,7 +45,7 @@ extension EventLoop {
     func parse(_ input: UnsafeRawBufferPointer, for connection: Connection, now: UInt64) {
         var rest = input
         while !rest.isEmpty && connection.phase == .http && !connection.closeAfterFlush {
-            if connection.awaitingResponse {
+            if connection.pendingAnswer != nil {
                 // Pipelined requests wait until the deferred answer before them has gone out.
                 connection.heldInput.append(contentsOf: rest)
                 return
@@ -104,33 +104,8 @@ extension EventLoop {
         case .eventStream(let stream):
             startStream(stream, on: connection, keepAlive: request.keepAlive)
         case .deferred(let start):
-            connection.awaitingResponse = true
-            setReading(connection, false)
-            let (handle, fd, generation) = (self.handle, connection.fd, connection.generation)
-            let keepAlive = request.keepAlive
-            start { response in
-                handle.send(.respond(fd: fd, generation: generation, response: response, keepAlive: keepAlive))
-            }
+            awaitDeferred(start, for: request, on: connection)
         }
-    }
-
-    /// A deferred answer arrived: send it, then carry on with held pipelined requests and reading.
-    func deliverDeferred(fd: Int32, generation: UInt32, response: HTTPResponse, keepAlive: Bool) {
-        guard let connection = connection(for: fd), connection.generation == generation, connection.awaitingResponse
-        else { return }
-        connection.awaitingResponse = false
-        respond(response, to: connection, keepAlive: keepAlive, head: false)
-        setReading(connection, true)
-        guard !connection.heldInput.isEmpty else { return }
-        let held = connection.heldInput
-        connection.heldInput = []
-        held.withUnsafeBytes { parse($0, for: connection, now: MonotonicClock.now()) }
-    }
-
-    private func setReading(_ connection: Connection, _ reading: Bool) {
-        var interest: Interest = reading && !connection.readClosed ? .read : []
-        if connection.wantsWritable { interest.insert(.write) }
-        try? selector.reregister(fd: connection.fd, generation: connection.generation, interest: interest)
     }
 
     func respond(_ response: HTTPResponse, to connection: Connection, keepAlive: Bool, head: Bool) {

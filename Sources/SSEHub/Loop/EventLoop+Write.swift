@@ -45,8 +45,14 @@ extension EventLoop {
 
     private func setWritable(_ connection: Connection, _ wanted: Bool) {
         connection.wantsWritable = wanted
-        var interest: Interest = connection.readClosed ? [] : .read
-        if wanted { interest.insert(.write) }
+        updateInterest(connection)
+    }
+
+    /// Tells epoll what the connection waits for now; the one place that computes it, so a write that
+    /// drains cannot turn reading back on while reading is held.
+    func updateInterest(_ connection: Connection) {
+        var interest: Interest = connection.wantsRead ? .read : []
+        if connection.wantsWritable { interest.insert(.write) }
         do {
             try selector.reregister(fd: connection.fd, generation: connection.generation, interest: interest)
         } catch {
