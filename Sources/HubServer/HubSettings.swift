@@ -65,7 +65,9 @@ enum HubSettings {
         integer(
             "max-channels", "HUB_MAX_CHANNELS", "N", "channels held; idle ones are evicted past it", \.hub.maxChannels,
             1...10_000_000),
-        duration("head-timeout", "HUB_HEAD_TIMEOUT", "SECONDS", "time allowed to receive a request", \.hub.headTimeout),
+        duration(
+            "head-timeout", "HUB_HEAD_TIMEOUT", "SECONDS", "time allowed to receive a request, and to answer one (503)",
+            \.hub.headTimeout),
         duration(
             "idle-timeout", "HUB_IDLE_TIMEOUT", "SECONDS", "idle keep-alive connections close after this",
             \.hub.idleTimeout

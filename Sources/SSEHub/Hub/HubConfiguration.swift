@@ -28,7 +28,8 @@ public struct HubConfiguration: Sendable {
     public var maxChannelsPerStream = 64
     /// Channels the hub holds; past it, idle channels (no subscribers) are evicted oldest first.
     public var maxChannels = 100_000
-    /// A request's head must arrive within this time of its first byte.
+    /// A request must arrive within this time of its first byte, and a deferred answer (a relayed publish) be
+    /// ready within this time of its request; past that it is a 503.
     public var headTimeout: Duration = .seconds(10)
     /// A keep-alive connection with no request in progress is closed after this long.
     public var idleTimeout: Duration = .seconds(60)
