@@ -51,6 +51,10 @@ enum HubSettings {
             "high-water", "HUB_HIGH_WATER", "BYTES", "unsent bytes at which a slow subscriber is dropped",
             \.hub.highWaterBytes, 1024...(1 << 30)),
         integer(
+            "max-unsent", "HUB_MAX_UNSENT", "BYTES",
+            "unsent answer bytes past which a connection is not read until they drain", \.hub.maxUnsentAnswerBytes,
+            1024...(1 << 30)),
+        integer(
             "max-head", "HUB_MAX_HEAD", "BYTES", "largest request head (431 above)", \.hub.maxHeadBytes, 512...(1 << 20)
         ),
         integer(

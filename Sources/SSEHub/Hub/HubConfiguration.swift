@@ -21,6 +21,9 @@ public struct HubConfiguration: Sendable {
     public var replayBytesTotal = 64 * 1024 * 1024
     /// Unsent bytes at which a subscriber is disconnected as too slow.
     public var highWaterBytes = 256 * 1024
+    /// Unsent answer bytes past which a connection's further requests are not read until the answers drain
+    /// (pipelining clients that do not read then meet TCP back-pressure instead of filling memory).
+    public var maxUnsentAnswerBytes = 1024 * 1024
     public var maxHeadBytes = 16 * 1024
     public var maxBodyBytes = 1024 * 1024
     public var maxChannelNameBytes = 128

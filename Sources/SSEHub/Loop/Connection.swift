@@ -25,7 +25,8 @@ final class Connection {
     /// When bytes were last queued to a stream (keepalive comments go to streams idle since then).
     var lastQueuedAt: UInt64
     var closeAfterFlush = false
-    /// A deferred answer is pending: reading and parsing wait, and pipelined bytes wait in `heldInput`.
+    /// A deferred answer is pending: reading and parsing wait, and pipelined bytes wait in `heldInput` (at most
+    /// one read's worth: nothing more is read while they wait).
     var pendingAnswer: PendingAnswer?
     /// Numbers this connection's deferred answers, so a late one (after its 503) is told from the next.
     var deferredCount: UInt64 = 0
@@ -44,8 +45,12 @@ final class Connection {
     var isDirty = false
     var wantsWritable = false
 
-    /// Whether the loop reads from the socket: not after EOF, and not while a deferred answer is awaited.
-    var wantsRead: Bool { !readClosed && pendingAnswer == nil }
+    /// Unsent answers passed `maxUnsentAnswerBytes`: reading and parsing wait until the queue drains.
+    var waitingForDrain = false
+
+    /// Whether the loop reads from the socket: not after EOF, not while a deferred answer is awaited, and not
+    /// while unsent answers are over their bound (TCP then pushes back on the client).
+    var wantsRead: Bool { !readClosed && pendingAnswer == nil && !waitingForDrain }
 
     /// What the connection needs to send a deferred answer when it comes, or a 503 when it does not.
     struct PendingAnswer {

@@ -42,10 +42,6 @@ extension EventLoop {
         guard let pending = connection.pendingAnswer else { return }
         connection.pendingAnswer = nil
         respond(response, to: connection, keepAlive: pending.keepAlive, head: pending.head)
-        updateInterest(connection)
-        guard !connection.heldInput.isEmpty else { return }
-        let held = connection.heldInput
-        connection.heldInput = []
-        held.withUnsafeBytes { parse($0, for: connection, now: MonotonicClock.now()) }
+        resumeReading(connection)
     }
 }

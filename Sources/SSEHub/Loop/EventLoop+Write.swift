@@ -14,7 +14,12 @@ extension EventLoop {
     /// "Write before sleep": every connection with queued bytes writes once per turn.
     func flushDirty() {
         guard !dirty.isEmpty else { return }
-        for connection in dirty {
+        // By index: a flush that drains may resume reading held requests, whose answers join `dirty` and must
+        // go out in this pass too. Bounded: what is held is at most one read, and no read happens here.
+        var index = 0
+        while index < dirty.count {
+            let connection = dirty[index]
+            index += 1
             connection.isDirty = false
             flush(connection)
         }
@@ -33,7 +38,13 @@ extension EventLoop {
                     close(connection)
                     return
                 }
-                if connection.wantsWritable { setWritable(connection, false) }
+                if connection.waitingForDrain {
+                    connection.waitingForDrain = false
+                    connection.wantsWritable = false
+                    resumeReading(connection)
+                } else if connection.wantsWritable {
+                    setWritable(connection, false)
+                }
             case .partial:
                 if !connection.wantsWritable { setWritable(connection, true) }
             }
