@@ -51,6 +51,10 @@ enum HubSettings {
             "high-water", "HUB_HIGH_WATER", "BYTES", "unsent bytes at which a slow subscriber is dropped",
             \.hub.highWaterBytes, 1024...(1 << 30)),
         integer(
+            "max-unsent", "HUB_MAX_UNSENT", "BYTES",
+            "unsent answer bytes past which a connection is not read until they drain", \.hub.maxUnsentAnswerBytes,
+            1024...(1 << 30)),
+        integer(
             "max-head", "HUB_MAX_HEAD", "BYTES", "largest request head (431 above)", \.hub.maxHeadBytes, 512...(1 << 20)
         ),
         integer(
@@ -65,7 +69,9 @@ enum HubSettings {
         integer(
             "max-channels", "HUB_MAX_CHANNELS", "N", "channels held; idle ones are evicted past it", \.hub.maxChannels,
             1...10_000_000),
-        duration("head-timeout", "HUB_HEAD_TIMEOUT", "SECONDS", "time allowed to receive a request", \.hub.headTimeout),
+        duration(
+            "head-timeout", "HUB_HEAD_TIMEOUT", "SECONDS", "time allowed to receive a request, and to answer one (503)",
+            \.hub.headTimeout),
         duration(
             "idle-timeout", "HUB_IDLE_TIMEOUT", "SECONDS", "idle keep-alive connections close after this",
             \.hub.idleTimeout

@@ -40,17 +40,22 @@ struct HTTPRequestParser {
     private var head: [UInt8] = []
     /// Bytes in the current head line (CR not counted): 0 at a line start, so LF there ends the head.
     private var lineLength = 0
+    /// Empty lines were skipped before this request line: they are its first bytes, so the head deadline
+    /// runs from them (RFC 9112 §2.2 lets a server ignore them, not wait on them forever).
+    private var skippedEmptyLines = false
     private var pending: HTTPRequestHead?
     private var body: [UInt8] = []
     private var line: [UInt8] = []
+    /// Bytes of the trailer section so far (chunked bodies only).
+    private var trailerBytes = 0
 
     init(limits: HTTPParserLimits) {
         self.limits = limits
     }
 
-    /// True while part of a request has arrived: the head timeout runs only then.
+    /// True while part of a request has arrived, bare CRLFs before it included: the head timeout runs only then.
     var isMidRequest: Bool {
-        if case .head = state { return !head.isEmpty }
+        if case .head = state { return !head.isEmpty || skippedEmptyLines }
         return true
     }
 
@@ -98,6 +103,7 @@ struct HTTPRequestParser {
                     // RFC 9112 §2.2: ignore empty lines before the request line.
                     if head.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) {
                         head.removeAll()
+                        skippedEmptyLines = true
                         continue
                     }
                     head.append(byte)
@@ -123,6 +129,7 @@ struct HTTPRequestParser {
         }
         head = []
         lineLength = 0
+        skippedEmptyLines = false
         pending = parsed
         switch parsed.framing {
         case .none:
@@ -147,12 +154,22 @@ struct HTTPRequestParser {
             index += 1
             guard byte == UInt8(ascii: "\n") else {
                 line.append(byte)
-                if line.count > 1024 {
+                if case .trailers = state {
+                    if trailerBytes + line.count > limits.maxHeadBytes {
+                        return (index - start, fail(trailersTooLarge()))
+                    }
+                } else if line.count > 1024 {
                     return (
                         index - start, fail(HTTPError(.badRequest, "chunk line is too long", closesConnection: true))
                     )
                 }
                 continue
+            }
+            if case .trailers = state {
+                // The trailer section is a field section like the head (RFC 9112 §7.1.2), so the head limit
+                // bounds it too, its line ends and final empty line included.
+                trailerBytes += line.count + 1
+                if trailerBytes > limits.maxHeadBytes { return (index - start, fail(trailersTooLarge())) }
             }
             if line.last == UInt8(ascii: "\r") { line.removeLast() }
             defer { line.removeAll(keepingCapacity: true) }
@@ -205,6 +222,13 @@ struct HTTPRequestParser {
             closesConnection: true)
     }
 
+    private func trailersTooLarge() -> HTTPError {
+        HTTPError(
+            .headerFieldsTooLarge,
+            "request trailer section is over the limit of \(limits.maxHeadBytes) bytes (the head limit covers trailers)",
+            closesConnection: true)
+    }
+
     private func bodyTooLarge() -> HTTPError {
         HTTPError(
             .contentTooLarge, "request body is over the limit of \(limits.maxBodyBytes) bytes", closesConnection: true)
@@ -213,6 +237,8 @@ struct HTTPRequestParser {
     private mutating func fail(_ error: HTTPError) -> Outcome {
         state = .failed
         head = []
+        skippedEmptyLines = false
+        trailerBytes = 0
         body = []
         return .failure(error)
     }
@@ -221,6 +247,7 @@ struct HTTPRequestParser {
         let request = pending!.request(body: body)
         pending = nil
         body = []
+        trailerBytes = 0
         state = .head
         return .request(request)
     }

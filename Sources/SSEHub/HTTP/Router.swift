@@ -4,7 +4,8 @@ public enum RouteResult: Sendable {
     case eventStream(StreamRequest)
     /// The answer comes later (a publish waiting for its broker-assigned id). The handler's closure is called
     /// at once with a `respond` function that may be called once, from any thread. The connection answers
-    /// nothing after this request until then, so pipelined answers stay in order.
+    /// nothing after this request until then, so pipelined answers stay in order. Past the hub's head timeout
+    /// the client gets a 503 instead and a later `respond` is ignored; for HEAD only the answer's head is sent.
     case deferred(@Sendable (_ respond: @escaping @Sendable (HTTPResponse) -> Void) -> Void)
 }
 

@@ -21,6 +21,9 @@ public struct HubConfiguration: Sendable {
     public var replayBytesTotal = 64 * 1024 * 1024
     /// Unsent bytes at which a subscriber is disconnected as too slow.
     public var highWaterBytes = 256 * 1024
+    /// Unsent answer bytes past which a connection's further requests are not read until the answers drain
+    /// (pipelining clients that do not read then meet TCP back-pressure instead of filling memory).
+    public var maxUnsentAnswerBytes = 1024 * 1024
     public var maxHeadBytes = 16 * 1024
     public var maxBodyBytes = 1024 * 1024
     public var maxChannelNameBytes = 128
@@ -28,7 +31,8 @@ public struct HubConfiguration: Sendable {
     public var maxChannelsPerStream = 64
     /// Channels the hub holds; past it, idle channels (no subscribers) are evicted oldest first.
     public var maxChannels = 100_000
-    /// A request's head must arrive within this time of its first byte.
+    /// A request must arrive within this time of its first byte, and a deferred answer (a relayed publish) be
+    /// ready within this time of its request; past that it is a 503.
     public var headTimeout: Duration = .seconds(10)
     /// A keep-alive connection with no request in progress is closed after this long.
     public var idleTimeout: Duration = .seconds(60)

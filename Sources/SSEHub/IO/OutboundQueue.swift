@@ -3,7 +3,8 @@ import Glibc
 /// The bytes waiting to be written to one connection: shared frames plus how much of the first is already sent.
 /// Owned by its connection, on the connection's loop thread only. Holds no allocation while empty.
 struct OutboundQueue {
-    private var frames: [Frame] = []
+    /// Sent frames are set to nil at once, so their bytes are freed while the slots wait to be compacted.
+    private var frames: [Frame?] = []
     private var head = 0
     /// Bytes of `frames[head]` already written.
     private var offset = 0
@@ -15,7 +16,7 @@ struct OutboundQueue {
     /// Unsent bytes queued behind the frame being written: the backlog that says a reader is slow. One event
     /// larger than the high-water mark is not a backlog; frames piling up behind it are.
     var backlogBytes: Int {
-        head < frames.count ? pendingBytes - (frames[head].count - offset) : 0
+        head < frames.count ? pendingBytes - ((frames[head]?.count ?? 0) - offset) : 0
     }
 
     mutating func append(_ frame: Frame) {
@@ -36,7 +37,8 @@ struct OutboundQueue {
         while pendingBytes > 0 {
             let count = min(frames.count - head, vectors.count)
             for slot in 0..<count {
-                let storage = frames[head + slot].storage
+                // Slots from `head` on hold unsent frames, never nil.
+                let storage = frames[head + slot]!.storage
                 let skip = slot == 0 ? offset : 0
                 vectors[slot] = iovec(
                     iov_base: UnsafeMutableRawPointer(mutating: storage.baseAddress! + skip),
@@ -65,9 +67,10 @@ struct OutboundQueue {
         var left = written
         pendingBytes -= written
         while left > 0 {
-            let available = frames[head].count - offset
+            let available = frames[head]!.count - offset
             if left >= available {
                 left -= available
+                frames[head] = nil
                 head += 1
                 offset = 0
             } else {
@@ -75,8 +78,8 @@ struct OutboundQueue {
                 left = 0
             }
         }
-        // Drop sent frames from the front once they are most of the array, so a lagging subscriber's array does
-        // not keep everything it ever sent.
+        // Sent frames are already released; drop their empty slots from the front once they are most of the
+        // array, so a lagging subscriber's array does not grow with everything it ever sent.
         if head > 32 && head * 2 > frames.count {
             frames.removeFirst(head)
             head = 0

@@ -27,8 +27,11 @@ final class Connection {
     /// When bytes were last queued to a stream (keepalive comments go to streams idle since then).
     var lastQueuedAt: UInt64
     var closeAfterFlush = false
-    /// A deferred answer is pending: reading and parsing wait, and pipelined bytes wait in `heldInput`.
-    var awaitingResponse = false
+    /// A deferred answer is pending: reading and parsing wait, and pipelined bytes wait in `heldInput` (at most
+    /// one read's worth: nothing more is read while they wait).
+    var pendingAnswer: PendingAnswer?
+    /// Numbers this connection's deferred answers, so a late one (after its 503) is told from the next.
+    var deferredCount: UInt64 = 0
     var heldInput: [UInt8] = []
     /// Resuming from relay history: fetches still out, the last id the client had, what arrived, and live
     /// frames held back until the history has gone out first.
@@ -43,6 +46,22 @@ final class Connection {
     var readClosed = false
     var isDirty = false
     var wantsWritable = false
+
+    /// Unsent answers passed `maxUnsentAnswerBytes`: reading and parsing wait until the queue drains.
+    var waitingForDrain = false
+
+    /// Whether the loop reads from the socket: not after EOF, not while a deferred answer is awaited, and not
+    /// while unsent answers are over their bound (TCP then pushes back on the client).
+    var wantsRead: Bool { !readClosed && pendingAnswer == nil && !waitingForDrain }
+
+    /// What the connection needs to send a deferred answer when it comes, or a 503 when it does not.
+    struct PendingAnswer {
+        let ticket: UInt64
+        let since: UInt64
+        let keepAlive: Bool
+        /// HEAD gets the answer's head only (RFC 9110 §9.3.2), whichever path the answer took.
+        let head: Bool
+    }
 
     struct Membership {
         let key: UInt64

@@ -2,8 +2,10 @@ extension EventLoop {
     /// Reads what arrived and answers every complete request in order (pipelining). Bounded per report so one
     /// busy client cannot hold the loop.
     func readable(_ connection: Connection) {
-        guard !connection.awaitingResponse else { return }
         for _ in 0..<4 {
+            // Held (a deferred answer is out, or unsent answers passed their bound): leave the bytes in the
+            // socket, so TCP pushes back.
+            guard connection.wantsRead else { return }
             let count: Int
             do {
                 switch try Socket.read(connection.fd, into: scratch) {
@@ -45,8 +47,9 @@ extension EventLoop {
     func parse(_ input: UnsafeRawBufferPointer, for connection: Connection, now: UInt64) {
         var rest = input
         while !rest.isEmpty && connection.phase == .http && !connection.closeAfterFlush {
-            if connection.awaitingResponse {
-                // Pipelined requests wait until the deferred answer before them has gone out.
+            if connection.pendingAnswer != nil || holdForBackpressure(connection) {
+                // Pipelined requests wait until the deferred answer before them has gone out, or until the
+                // answers before them have been sent.
                 connection.heldInput.append(contentsOf: rest)
                 return
             }
@@ -66,6 +69,28 @@ extension EventLoop {
             }
         }
         if !connection.parser.isMidRequest { connection.requestStartedAt = nil }
+        if connection.phase == .http { _ = holdForBackpressure(connection) }
+    }
+
+    /// A client may pipeline requests and never read (RFC 9112 §9.3.2): past `maxUnsentAnswerBytes` of unsent
+    /// answers the connection stops reading, as nginx does, so the answers cannot pile up here without bound.
+    /// Reading resumes when the queue drains (`flush`).
+    private func holdForBackpressure(_ connection: Connection) -> Bool {
+        guard connection.outbound.pendingBytes > configuration.maxUnsentAnswerBytes else { return false }
+        if !connection.waitingForDrain {
+            connection.waitingForDrain = true
+            updateInterest(connection)
+        }
+        return true
+    }
+
+    /// Reading may go on: re-arms it and parses the requests that arrived while it was held.
+    func resumeReading(_ connection: Connection) {
+        updateInterest(connection)
+        guard !connection.heldInput.isEmpty else { return }
+        let held = connection.heldInput
+        connection.heldInput = []
+        held.withUnsafeBytes { parse($0, for: connection, now: MonotonicClock.now()) }
     }
 
     private func dispatch(_ request: HTTPRequest, on connection: Connection) {
@@ -82,33 +107,8 @@ extension EventLoop {
         case .eventStream(let stream):
             startStream(stream, on: connection, keepAlive: request.keepAlive)
         case .deferred(let start):
-            connection.awaitingResponse = true
-            setReading(connection, false)
-            let (handle, fd, generation) = (self.handle, connection.fd, connection.generation)
-            let keepAlive = request.keepAlive
-            start { response in
-                handle.send(.respond(fd: fd, generation: generation, response: response, keepAlive: keepAlive))
-            }
+            awaitDeferred(start, for: request, on: connection)
         }
-    }
-
-    /// A deferred answer arrived: send it, then carry on with held pipelined requests and reading.
-    func deliverDeferred(fd: Int32, generation: UInt32, response: HTTPResponse, keepAlive: Bool) {
-        guard let connection = connection(for: fd), connection.generation == generation, connection.awaitingResponse
-        else { return }
-        connection.awaitingResponse = false
-        respond(response, to: connection, keepAlive: keepAlive, head: false)
-        setReading(connection, true)
-        guard !connection.heldInput.isEmpty else { return }
-        let held = connection.heldInput
-        connection.heldInput = []
-        held.withUnsafeBytes { parse($0, for: connection, now: MonotonicClock.now()) }
-    }
-
-    private func setReading(_ connection: Connection, _ reading: Bool) {
-        var interest: Interest = reading && !connection.readClosed ? .read : []
-        if connection.wantsWritable { interest.insert(.write) }
-        try? selector.reregister(fd: connection.fd, generation: connection.generation, interest: interest)
     }
 
     func respond(_ response: HTTPResponse, to connection: Connection, keepAlive: Bool, head: Bool) {

@@ -16,7 +16,10 @@ extension EventLoop {
                     enqueue(Self.keepaliveFrame, to: connection)
                 }
             case .http:
-                if let started = connection.requestStartedAt, now - started >= headTimeout {
+                if connection.pendingAnswer != nil {
+                    // Waiting for a deferred answer is not idleness: it gets its own deadline, and a 503.
+                    expireDeferred(connection, now: now)
+                } else if let started = connection.requestStartedAt, now - started >= headTimeout {
                     // Too slow to send its request: answer 408 and close (slowloris defence).
                     connection.requestStartedAt = nil
                     connection.parser = HTTPRequestParser(limits: configuration.parserLimits)

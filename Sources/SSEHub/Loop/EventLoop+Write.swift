@@ -14,7 +14,12 @@ extension EventLoop {
     /// "Write before sleep": every connection with queued bytes writes once per turn.
     func flushDirty() {
         guard !dirty.isEmpty else { return }
-        for connection in dirty {
+        // By index: a flush that drains may resume reading held requests, whose answers join `dirty` and must
+        // go out in this pass too. Bounded: what is held is at most one read, and no read happens here.
+        var index = 0
+        while index < dirty.count {
+            let connection = dirty[index]
+            index += 1
             connection.isDirty = false
             flush(connection)
         }
@@ -33,7 +38,13 @@ extension EventLoop {
                     close(connection)
                     return
                 }
-                if connection.wantsWritable { setWritable(connection, false) }
+                if connection.waitingForDrain {
+                    connection.waitingForDrain = false
+                    connection.wantsWritable = false
+                    resumeReading(connection)
+                } else if connection.wantsWritable {
+                    setWritable(connection, false)
+                }
             case .partial:
                 if !connection.wantsWritable { setWritable(connection, true) }
             }
@@ -45,8 +56,14 @@ extension EventLoop {
 
     private func setWritable(_ connection: Connection, _ wanted: Bool) {
         connection.wantsWritable = wanted
-        var interest: Interest = connection.readClosed ? [] : .read
-        if wanted { interest.insert(.write) }
+        updateInterest(connection)
+    }
+
+    /// Tells epoll what the connection waits for now; the one place that computes it, so a write that
+    /// drains cannot turn reading back on while reading is held.
+    func updateInterest(_ connection: Connection) {
+        var interest: Interest = connection.wantsRead ? .read : []
+        if connection.wantsWritable { interest.insert(.write) }
         do {
             try selector.reregister(fd: connection.fd, generation: connection.generation, interest: interest)
         } catch {

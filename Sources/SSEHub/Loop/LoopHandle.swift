@@ -6,8 +6,9 @@ enum LoopMessage: Sendable {
     case deliver(Frame, channel: UInt64)
     /// One event published to several channels: a subscriber of more than one of them gets it once.
     case deliverMany(Frame, channels: [UInt64])
-    /// A deferred answer for the connection with this descriptor and generation.
-    case respond(fd: Int32, generation: UInt32, response: HTTPResponse, keepAlive: Bool)
+    /// A deferred answer for the connection with this descriptor and generation, to its `ticket`-th deferred
+    /// request.
+    case respond(fd: Int32, generation: UInt32, ticket: UInt64, response: HTTPResponse)
     /// History a relay fetched for a resuming stream (nil: it does not reach back far enough).
     case history(fd: Int32, generation: UInt32, channel: String, events: [RelayedEvent]?)
     /// Run code on the loop (setting up a client that lives there). Not for the fan-out path.

@@ -2,14 +2,16 @@ import Broadcast
 import Glibc
 
 /// Starts an in-process hub on a free port for one test and stops it afterwards.
+/// `routes` adds routes besides the hub's own, as an application would.
 func withHub<R>(
-    _ configure: (inout HubConfiguration) -> Void = { _ in }, _ body: (Hub) throws -> R
+    _ configure: (inout HubConfiguration) -> Void = { _ in }, routes: (inout RouterBuilder) -> Void = { _ in },
+    _ body: (Hub) throws -> R
 ) throws -> R {
     var configuration = HubConfiguration()
     configuration.port = 0
     configuration.loops = 2
     configure(&configuration)
-    let hub = try Hub.start(configuration)
+    let hub = try Hub.start(configuration, routes: routes)
     defer { hub.shutdown() }
     return try body(hub)
 }
