@@ -26,7 +26,7 @@ let package = Package(
         // The README's in-process example, compiled with the package so the README cannot drift from the API.
         .executableTarget(name: "broadcast-example", dependencies: ["Broadcast"], path: "Examples/InProcess"),
         // Data/ holds test data read by path (the Mustache spec's cases and the script that writes them).
-        .testTarget(name: "SSEHubTests", dependencies: ["SSEHub", "Broadcast"], exclude: ["Data"]),
+        .testTarget(name: "SSEHubTests", dependencies: ["SSEHub", "Broadcast", "DemoApp"], exclude: ["Data"]),
         .testTarget(name: "DemoAppTests", dependencies: ["DemoApp"]),
         // The load generator (Benchmarks/run drives it; `swift test` only tests its parser and histogram).
         .target(name: "LoadGenCore", path: "Benchmarks/LoadGenCore"),

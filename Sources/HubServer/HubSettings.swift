@@ -1,4 +1,5 @@
 import Broadcast
+import DemoApp
 
 /// What the executable is configured with: the hub's settings and its own.
 struct ServerConfiguration {
@@ -9,6 +10,8 @@ struct ServerConfiguration {
     /// The Redis shared by a group of hubs (nil: this hub runs alone).
     var redis: RedisAddress?
     var redisPrefix = "ssehub:"
+    /// The demo site's store and cookies.
+    var demo = DemoSettings()
 }
 
 /// One setting of the `hub` executable: its flag, its environment variable, its default and how to apply it.
@@ -120,7 +123,36 @@ enum HubSettings {
                 }
                 return nil
             }, isSwitch: true),
+        text(
+            "database", "HUB_DATABASE", "FILE",
+            "the demo site's SQLite file (created, with its folder, on first start)",
+            \.demo.databasePath),
+        integer(
+            "workers", "HUB_WORKERS", "N", "threads for the demo's SQLite and password work", \.demo.workers, 1...64),
+        integer(
+            "work-queue", "HUB_WORK_QUEUE", "N", "demo requests that may wait for a worker (503 past it)",
+            \.demo.queueLimit, 1...100_000),
+        toggle(
+            "secure-cookies", "HUB_SECURE_COOKIES", "mark cookies Secure (when served over HTTPS)",
+            \.demo.secureCookies),
     ]
+
+    private static func toggle(
+        _ flag: String, _ environment: String, _ help: String,
+        _ field: WritableKeyPath<ServerConfiguration, Bool> & Sendable
+    ) -> HubSetting {
+        HubSetting(
+            flag: flag, environment: environment, placeholder: "", help: help,
+            defaultValue: { $0[keyPath: field] ? "on" : "off" },
+            apply: { configuration, value in
+                switch value.lowercased() {
+                case "1", "true", "yes", "on": configuration[keyPath: field] = true
+                case "0", "false", "no", "off": configuration[keyPath: field] = false
+                default: return "expects 1 or 0 (true or false), got \"\(value)\""
+                }
+                return nil
+            }, isSwitch: true)
+    }
 
     private static func text(
         _ flag: String, _ environment: String, _ placeholder: String, _ help: String,

@@ -1,4 +1,5 @@
 import Broadcast
+import DemoApp
 import Glibc
 
 func existingDirectory(_ path: String) -> String? {
@@ -31,11 +32,21 @@ func serve(_ server: ServerConfiguration) -> Int32 {
     sigaddset(&signals, SIGINT)
     pthread_sigmask(SIG_BLOCK, &signals, nil)
 
+    let site: DemoSite
+    do {
+        site = try DemoSite.open(server.demo)
+    } catch {
+        Output.error("hub: cannot open the demo database \(server.demo.databasePath): \(error)")
+        return 1
+    }
+    defer { site.shutdown() }
     let broadcaster: Broadcaster
     do {
         let files = StaticFiles(root: server.webRoot + "/static")
         broadcaster = try Broadcaster.start(configuration, redis: server.redis, redisPrefix: server.redisPrefix) {
-            router in files.register(in: &router)
+            router in
+            files.register(in: &router)
+            site.register(in: &router)
         }
     } catch let error as TemplateError {
         // file:line:column: what is wrong, on one line.

@@ -27,6 +27,12 @@ public struct RequestContext: Sendable {
     public let parameters: [(name: String, value: String)]
     /// The loop handling the request.
     let loopIndex: Int
+    /// The connection's descriptor (-1 without a socket), for `clientAddress`.
+    let peer: Int32
+
+    /// The client's numeric address (the connection's peer; behind a proxy, the proxy's). Read it in the
+    /// handler, not in a deferred closure: the connection may be gone by then. Empty without a socket.
+    public var clientAddress: String { SocketAddress.peer(of: peer) ?? "" }
 
     /// The value of `{name}` in the route's pattern.
     public func parameter(_ name: String) -> String? {
@@ -71,10 +77,10 @@ public struct Router: Sendable {
     /// Answers `request` as a hub would, without a socket: the route's result, or the error answer (404,
     /// 405 with `Allow`, a thrown `HTTPError` or `HubError`, 500 for anything else). For testing routes.
     public func respond(to request: HTTPRequest, hub: Hub) -> RouteResult {
-        route(request, hub: hub, loopIndex: 0)
+        route(request, hub: hub, loopIndex: 0, peer: -1)
     }
 
-    func route(_ request: HTTPRequest, hub: Hub, loopIndex: Int) -> RouteResult {
+    func route(_ request: HTTPRequest, hub: Hub, loopIndex: Int, peer: Int32) -> RouteResult {
         switch resolve(method: request.method, path: request.path) {
         case .notFound:
             return .response(HTTPError(.notFound, "no route for \(request.path)").response)
@@ -87,7 +93,8 @@ public struct Router: Sendable {
                 .response)
         case .handler(let handler, let parameters):
             do {
-                return try handler(request, RequestContext(hub: hub, parameters: parameters, loopIndex: loopIndex))
+                return try handler(
+                    request, RequestContext(hub: hub, parameters: parameters, loopIndex: loopIndex, peer: peer))
             } catch let error as HTTPError {
                 return .response(error.response)
             } catch let error as HubError {

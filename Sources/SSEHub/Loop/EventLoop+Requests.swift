@@ -94,7 +94,7 @@ extension EventLoop {
     }
 
     private func dispatch(_ request: HTTPRequest, on connection: Connection) {
-        let result = hub.router.route(request, hub: hub, loopIndex: handle.index)
+        let result = hub.router.route(request, hub: hub, loopIndex: handle.index, peer: connection.fd)
         switch result {
         case .response(let response):
             respond(response, to: connection, keepAlive: request.keepAlive, head: request.method == "HEAD")

@@ -24,6 +24,11 @@ final class HubProcess {
         outputPath = "/tmp/ssehub-test-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).log"
         // Port 0: the kernel picks a free port and the hub says which in its first line, so parallel tests
         // never race for one.
+        var arguments = arguments
+        // Each hub its own demo database, so tests never share (or leave behind) one in the project.
+        if !arguments.contains("--database") && !environment.contains(where: { $0.hasPrefix("HUB_DATABASE=") }) {
+            arguments += ["--database", outputPath + ".sqlite3"]
+        }
         var command = "exec \"\(Self.executable)\" --port 0 " + arguments.joined(separator: " ")
         if let fileLimit { command = "ulimit -n \(fileLimit) && " + command }
         command += " > \(outputPath) 2>&1"
@@ -44,6 +49,7 @@ final class HubProcess {
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         unlink(outputPath)
+        for suffix in [".sqlite3", ".sqlite3-wal", ".sqlite3-shm"] { unlink(outputPath + suffix) }
     }
 
     /// Environment for a hub whose RSS a test measures: under AddressSanitizer freed memory waits in a
