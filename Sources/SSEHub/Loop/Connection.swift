@@ -2,11 +2,14 @@
 /// Owned by its loop and touched only on that loop's thread. An idle stream holds no buffer: reads go
 /// through the loop's shared scratch buffer and the outbound queue is empty.
 final class Connection {
-    enum Phase {
+    enum Phase: Equatable {
         /// Reading requests and answering them.
         case http
         /// Sending events; anything the client sends is read and dropped.
         case stream
+        /// The last answer is sent and writing is shut down; what the client still sends is read and dropped
+        /// until it closes, `until` passes or `bytesLeft` runs out (lingering close).
+        case lingering(until: UInt64, bytesLeft: Int)
         case closed
     }
 
@@ -52,7 +55,7 @@ final class Connection {
 
     /// Whether the loop reads from the socket: not after EOF, not while a deferred answer is awaited, and not
     /// while unsent answers are over their bound (TCP then pushes back on the client).
-    var wantsRead: Bool { !readClosed && pendingAnswer == nil && !waitingForDrain }
+    var wantsRead: Bool { phase != .closed && !readClosed && pendingAnswer == nil && !waitingForDrain }
 
     /// What the connection needs to send a deferred answer when it comes, or a 503 when it does not.
     struct PendingAnswer {

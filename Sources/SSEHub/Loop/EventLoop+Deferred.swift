@@ -29,7 +29,7 @@ extension EventLoop {
     /// The tick's check: a deferred answer older than the head timeout becomes a 503 (the handler may still
     /// complete; `deliverDeferred` then drops it).
     func expireDeferred(_ connection: Connection, now: UInt64) {
-        guard let pending = connection.pendingAnswer,
+        guard let pending = connection.pendingAnswer, now > pending.since,
             now - pending.since >= configuration.headTimeout.nanoseconds
         else { return }
         let error = HTTPError(

@@ -35,6 +35,10 @@ extension EventLoop {
                 }
                 return
             }
+            if case .lingering = connection.phase {
+                discardWhileLingering(count, on: connection)
+                continue
+            }
             let now = MonotonicClock.now()
             connection.lastActivity = now
             // A stream's client has nothing more to say; what it sends is dropped unread.

@@ -31,6 +31,8 @@ extension EventLoop {
                 {
                     doomed.append(connection)
                 }
+            case .lingering(let until, _):
+                if now >= until { doomed.append(connection) }
             case .closed:
                 break
             }

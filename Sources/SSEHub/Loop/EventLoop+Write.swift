@@ -35,7 +35,7 @@ extension EventLoop {
             switch try connection.outbound.flush(fd: connection.fd, vectors: iovecs) {
             case .drained:
                 if connection.closeAfterFlush {
-                    close(connection)
+                    closeAfterAnswer(connection)
                     return
                 }
                 if connection.waitingForDrain {
