@@ -24,8 +24,9 @@ extension RedisGroupTests {
             try eventually("hub A to notice the frozen Redis") { a.relay?.isReady == false }
             let during = try publish(a, "during")
             redis.resume()
-            try eventually("both hubs back in the group") { hubs.allSatisfy { $0.relay?.isReady == true } }
-            try waitForSubscribers(redis, prefix, channel: "c", count: 2)
+            // A loaded machine (the whole suite, sanitizers) can take a while to redial and resubscribe.
+            try eventually("both hubs back in the group", timeout: 30) { hubs.allSatisfy { $0.relay?.isReady == true } }
+            try waitForSubscribers(redis, prefix, channel: "c", count: 2, timeout: 30)
             let afterB = try publish(b, "after-b")
             let afterA = try publish(a, "after-a")
             #expect(before < during && during < afterB && afterB < afterA, "\([before, during, afterB, afterA])")

@@ -35,8 +35,10 @@ import Testing
         try body(hubs, prefix)
     }
 
-    func waitForSubscribers(_ redis: RedisServer, _ prefix: String, channel: String, count: Int) throws {
-        try eventually("\(count) hubs subscribed to \(channel) in Redis") {
+    func waitForSubscribers(
+        _ redis: RedisServer, _ prefix: String, channel: String, count: Int, timeout: Double = 10
+    ) throws {
+        try eventually("\(count) hubs subscribed to \(channel) in Redis", timeout: timeout) {
             (try? redis.command("PUBSUB NUMSUB \(prefix)channel:\(channel)"))?.contains(":\(count)\r\n") == true
         }
     }
