@@ -7,6 +7,16 @@ public enum RouteResult: Sendable {
     /// nothing after this request until then, so pipelined answers stay in order. Past the hub's head timeout
     /// the client gets a 503 instead and a later `respond` is ignored; for HEAD only the answer's head is sent.
     case deferred(@Sendable (_ respond: @escaping @Sendable (HTTPResponse) -> Void) -> Void)
+    /// Like `deferred`, but the answer may also be a stream: for a subscription whose authorization needs
+    /// blocking work (a session looked up on a worker), decided before the stream opens, so a refusal is a
+    /// 401/403 with a message, never a stream that stays silent.
+    case deferredAnswer(@Sendable (_ answer: @escaping @Sendable (DeferredAnswer) -> Void) -> Void)
+}
+
+/// What a deferred route finally answers.
+public enum DeferredAnswer: Sendable {
+    case response(HTTPResponse)
+    case eventStream(StreamRequest)
 }
 
 /// A subscription asked for over HTTP: the channels (already validated) and where to resume from.

@@ -2,7 +2,7 @@ extension EventLoop {
     /// Starts a deferred answer. Until it comes the connection reads nothing more, so pipelined answers stay in
     /// request order (RFC 9112 §9.3.2); the tick answers 503 if it takes longer than the head timeout.
     func awaitDeferred(
-        _ start: @Sendable (_ respond: @escaping @Sendable (HTTPResponse) -> Void) -> Void,
+        _ start: @Sendable (_ answer: @escaping @Sendable (DeferredAnswer) -> Void) -> Void,
         for request: HTTPRequest, on connection: Connection
     ) {
         connection.deferredCount &+= 1
@@ -12,18 +12,31 @@ extension EventLoop {
             head: request.method == "HEAD")
         updateInterest(connection)
         let (handle, fd, generation) = (self.handle, connection.fd, connection.generation)
-        start { response in
-            handle.send(.respond(fd: fd, generation: generation, ticket: ticket, response: response))
+        start { answer in
+            handle.send(.respond(fd: fd, generation: generation, ticket: ticket, answer: answer))
         }
     }
 
     /// A deferred answer arrived. One for a closed connection, or for a request already answered 503, is
     /// dropped: the ticket names the request it answers.
-    func deliverDeferred(fd: Int32, generation: UInt32, ticket: UInt64, response: HTTPResponse) {
+    func deliverDeferred(fd: Int32, generation: UInt32, ticket: UInt64, answer: DeferredAnswer) {
         guard let connection = connection(for: fd), connection.generation == generation,
-            connection.pendingAnswer?.ticket == ticket
+            let pending = connection.pendingAnswer, pending.ticket == ticket
         else { return }
-        finishDeferred(connection, with: response)
+        switch answer {
+        case .response(let response):
+            finishDeferred(connection, with: response)
+        case .eventStream where pending.head:
+            var head = HTTPResponse(
+                status: .ok, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")])
+            head.declaresLength = false
+            finishDeferred(connection, with: head)
+        case .eventStream(let stream):
+            // The connection becomes a stream: whatever was pipelined after the request is never answered.
+            connection.pendingAnswer = nil
+            startStream(stream, on: connection, keepAlive: pending.keepAlive)
+            updateInterest(connection)
+        }
     }
 
     /// The tick's check: a deferred answer older than the head timeout becomes a 503 (the handler may still

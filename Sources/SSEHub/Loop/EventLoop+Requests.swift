@@ -111,6 +111,8 @@ extension EventLoop {
         case .eventStream(let stream):
             startStream(stream, on: connection, keepAlive: request.keepAlive)
         case .deferred(let start):
+            awaitDeferred({ answer in start { answer(.response($0)) } }, for: request, on: connection)
+        case .deferredAnswer(let start):
             awaitDeferred(start, for: request, on: connection)
         }
     }

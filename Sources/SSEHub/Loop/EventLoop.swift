@@ -124,8 +124,8 @@ final class EventLoop {
             case .task(let task): task(context)
             case .history(let fd, let generation, let channel, let events):
                 receivedHistory(fd: fd, generation: generation, channel: channel, events: events)
-            case .respond(let fd, let generation, let ticket, let response):
-                deliverDeferred(fd: fd, generation: generation, ticket: ticket, response: response)
+            case .respond(let fd, let generation, let ticket, let answer):
+                deliverDeferred(fd: fd, generation: generation, ticket: ticket, answer: answer)
             case .shutdown: shutdown()
             }
         }

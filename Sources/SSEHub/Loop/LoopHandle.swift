@@ -8,7 +8,7 @@ enum LoopMessage: Sendable {
     case deliverMany(Frame, channels: [UInt64])
     /// A deferred answer for the connection with this descriptor and generation, to its `ticket`-th deferred
     /// request.
-    case respond(fd: Int32, generation: UInt32, ticket: UInt64, response: HTTPResponse)
+    case respond(fd: Int32, generation: UInt32, ticket: UInt64, answer: DeferredAnswer)
     /// History a relay fetched for a resuming stream (nil: it does not reach back far enough).
     case history(fd: Int32, generation: UInt32, channel: String, events: [RelayedEvent]?)
     /// Run code on the loop (setting up a client that lives there). Not for the fan-out path.
