@@ -119,6 +119,22 @@ import Testing
 @Suite struct DemoSiteTests {
     static let webRoot = String(#filePath.split(separator: "/Tests/").first!) + "/web"
 
+    @Test func staticFilesCarryAnETagAndRevalidateWithA304() throws {
+        let hub = try HubProcess(arguments: ["--web-root", Self.webRoot])
+        let css = try TestHTTP.get(hub.port, "/static/vendor/pico.min.css")
+        let tag = try #require(css.header("ETag"))
+        #expect(tag.hasPrefix("\"") && tag.count == 26)
+        #expect(css.header("Cache-Control") == "public, max-age=300")
+        for condition in [tag, "W/\(tag)", "\"other\", \(tag)", "*"] {
+            let again = try TestSocket(port: hub.port).exchange(
+                "GET", "/static/vendor/pico.min.css", headers: [("If-None-Match", condition)])
+            #expect(again.status == 304 && again.body.isEmpty && again.header("ETag") == tag, "\(condition)")
+            #expect(again.header("Content-Length") == nil)
+        }
+        let changed = try TestHTTP.get(hub.port, "/static/vendor/pico.min.css", headers: [("If-None-Match", "\"old\"")])
+        #expect(changed.status == 200 && changed.body == css.body)
+    }
+
     @Test func servesTheDemoPageAndItsAssetsFromMemory() throws {
         let hub = try HubProcess(arguments: ["--web-root", Self.webRoot])
         let page = try TestHTTP.get(hub.port, "/")
