@@ -23,7 +23,9 @@ struct StaticFiles: Sendable {
                     ("Content-Type", Self.contentType(relative)), ("ETag", tag),
                     // Names are not versioned, so caches revalidate after five minutes (a 304 is cheap).
                     ("Cache-Control", "public, max-age=300"),
-                ],
+                ]
+                    + (relative.hasSuffix(".html")
+                        ? PageRenderer.securityHeaders.filter { $0.0 != "Cache-Control" } : []),
                 body: bytes)
         }
         self.files = files

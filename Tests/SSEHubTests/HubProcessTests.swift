@@ -140,6 +140,12 @@ import Testing
         let page = try TestHTTP.get(hub.port, "/")
         #expect(page.status == 200)
         #expect(page.header("Content-Type") == "text/html; charset=utf-8")
+        // The page runs no inline script, so its policy allows only this site's files.
+        #expect(page.header("Content-Security-Policy")?.hasPrefix("default-src 'self'") == true)
+        #expect(!page.text.contains("<script>") && page.text.contains(#"<script src="/static/app/chat.js">"#))
+        #expect(
+            try TestHTTP.get(hub.port, "/static/app/chat.js").header("Content-Type") == "text/javascript; charset=utf-8"
+        )
         #expect(page.text.contains(#"sse-connect="/events/demo""#))
         let htmx = try TestHTTP.get(hub.port, "/static/vendor/htmx-2.min.js")
         #expect(htmx.status == 200, "run scripts/fetch-assets first")

@@ -3,8 +3,8 @@ import SSEHub
 /// Renders the site's pages from the hub's templates (escaped by default) with the headers every app page
 /// carries: a Content-Security-Policy of this site only (no inline script, no framing), no MIME sniffing,
 /// no referrer to other sites, and no caching of pages that show a session's data.
-enum PageRenderer {
-    static let securityHeaders: [(String, String)] = [
+public enum PageRenderer {
+    public static let securityHeaders: [(String, String)] = [
         ("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "same-origin"),
