@@ -21,7 +21,9 @@ import Testing
     static let get = "GET /static/big.css HTTP/1.1\r\nHost: t\r\n\r\n"
 
     @Test func pipelinedRequestsToAClientThatReadsLateKeepTheHubsMemoryBounded() throws {
-        let hub = try HubProcess(arguments: ["--web-root", Self.webRoot(fileBytes: 32 * 1024), "--loops", "1"])
+        let hub = try HubProcess(
+            arguments: ["--web-root", Self.webRoot(fileBytes: 32 * 1024), "--loops", "1"],
+            environment: HubProcess.measuringMemory)
         let baseline = hub.rssKiB
         let socket = try TestSocket(port: hub.port)
         let count = 4000
