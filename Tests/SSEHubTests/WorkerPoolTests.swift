@@ -57,3 +57,28 @@ import Testing
         }
     }
 }
+
+@Suite struct LoopThreadTests {
+    final class WhereItRan: Sendable {
+        let onLoop = Mutex<Bool?>(nil)
+    }
+
+    @Test func loopThreadsKnowThemselvesAndOthersDoNot() throws {
+        #expect(!LoopThread.isCurrent)
+        try withHub(routes: { router in
+            router.add("GET", "/where") { _, _ in .response(.text(.ok, LoopThread.isCurrent ? "loop" : "other")) }
+        }) { hub in
+            #expect(try TestHTTP.get(hub.port, "/where").text == "loop")
+            let pool = try WorkerPool<Void>(name: "w", threads: 1, queueLimit: 1) { _ in () }
+            defer { pool.shutdown() }
+            let seen = DispatchSemaphore(value: 0)
+            let record = WhereItRan()
+            pool.submit { _ in
+                record.onLoop.withLock { $0 = LoopThread.isCurrent }
+                seen.signal()
+            }
+            #expect(seen.wait(timeout: .now() + 10) == .success)
+            #expect(record.onLoop.withLock { $0 } == false)
+        }
+    }
+}

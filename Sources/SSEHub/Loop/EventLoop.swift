@@ -71,6 +71,7 @@ final class EventLoop {
     }
 
     func run() {
+        LoopThread.markCurrent()
         while running {
             if handle.hasMessagesFromOwnThread { drainInbox() }
             flushDirty()

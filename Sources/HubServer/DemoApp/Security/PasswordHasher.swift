@@ -1,4 +1,5 @@
 import CArgon2
+import SSEHub
 
 /// Argon2id password hashes (RFC 9106) through Debian's libargon2. The encoded form
 /// (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) carries its parameters, so they can be raised later and older
@@ -16,6 +17,7 @@ public struct PasswordHasher: Sendable {
 
     /// The encoded Argon2id hash of `password` with a fresh random salt.
     public func hash(_ password: String) -> String {
+        assert(!LoopThread.isCurrent, "Argon2 on a hub loop thread; run it on a WorkerPool")
         let salt = SecureRandom.bytes(Self.saltBytes)
         let length = argon2_encodedlen(
             passes, memoryKiB, lanes, UInt32(Self.saltBytes), UInt32(Self.hashBytes), Argon2_id)

@@ -1,4 +1,5 @@
 import CSQLite
+import SSEHub
 
 /// One connection to a database file, with its prepared statements cached by SQL text. Not thread-safe by
 /// design: each worker thread opens its own (one connection per thread, so no connection is ever shared).
@@ -72,6 +73,8 @@ public final class SQLiteDatabase {
     }
 
     private func statement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        // Every query passes here: on a loop thread it would stall all of that loop's connections.
+        assert(!LoopThread.isCurrent, "SQLite used on a hub loop thread; run it on a WorkerPool")
         if let cached = statements[sql] { return cached }
         let prepared = try SQLiteStatement(database: handle, sql: sql)
         statements[sql] = prepared
