@@ -44,8 +44,7 @@ struct StaticFiles: Sendable {
         guard let condition = request.headers["If-None-Match"], let tag = file.header("ETag") else { return file }
         let opaque = { (candidate: Substring) in candidate.hasPrefix("W/") ? candidate.dropFirst(2) : candidate }
         let matches = condition.split(separator: ",").contains { candidate in
-            let trimmed = candidate.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }
-            let value = Substring(String(trimmed.reversed()))
+            let value = Substring(candidate.trimmingSpaces())
             return value == "*" || opaque(value) == opaque(Substring(tag))
         }
         guard matches else { return file }
