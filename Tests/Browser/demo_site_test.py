@@ -1,0 +1,93 @@
+"""The demo site in real Chromium (Debian's, driven by Playwright): the live chat between two windows under the
+page's Content-Security-Policy, and a sign-up through the real form. Run by scripts/test-browser."""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+from playwright.sync_api import sync_playwright, expect
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HUB = os.environ.get("HUB_BINARY", os.path.join(ROOT, ".build", "debug", "hub"))
+
+
+def start_hub(database):
+    log = tempfile.NamedTemporaryFile(prefix="ssehub-browser-", suffix=".log", delete=False)
+    process = subprocess.Popen(
+        [HUB, "--port", "0", "--web-root", os.path.join(ROOT, "web"), "--database", database],
+        stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with open(log.name) as output:
+            match = re.search(r"listening on http://127\.0\.0\.1:(\d+)", output.read())
+        if match:
+            return process, int(match.group(1))
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.kill()
+    sys.exit("the hub did not start: " + open(log.name).read())
+
+
+def main():
+    database = os.path.join(tempfile.mkdtemp(prefix="ssehub-browser-"), "demo.sqlite3")
+    hub, port = start_hub(database)
+    base = f"http://127.0.0.1:{port}"
+    failures = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            violations = []
+
+            def watch(page):
+                page.on("console", lambda message: violations.append(message.text)
+                        if "Content Security Policy" in message.text else None)
+                page.set_default_timeout(10_000)
+                return page
+
+            # Two windows of the chat: a message sent in one shows in both, as text.
+            first = watch(browser.new_context().new_page())
+            second = watch(browser.new_context().new_page())
+            for page in (first, second):
+                page.goto(base + "/")
+                expect(page.locator("#status")).to_have_text("live")
+            first.fill("input[name=data]", "hello <b>both</b>")
+            first.click("button[type=submit]")
+            for page in (first, second):
+                expect(page.locator("#feed li").first).to_have_text("hello <b>both</b>")
+                if page.locator("#feed b").count() != 0:
+                    failures.append("a message was inserted as markup")
+            expect(first.locator("input[name=data]")).to_have_value("")
+
+            # Sign up through the form: lands home, with an HttpOnly session cookie.
+            context = browser.new_context()
+            page = watch(context.new_page())
+            page.goto(base + "/signup")
+            page.fill("#email", "browser@example.com")
+            page.fill("#name", "Browser")
+            page.fill("#password", "short")
+            page.click("button[type=submit]")
+            expect(page.locator("#password-error")).to_contain_text("at least 10 characters")
+            expect(page.locator("#email")).to_have_value("browser@example.com")
+            page.fill("#password", "long enough password")
+            page.click("button[type=submit]")
+            page.wait_for_url(base + "/")
+            cookies = {cookie["name"]: cookie for cookie in context.cookies()}
+            session = cookies.get("ssehub_session")
+            if not session or not session["httpOnly"] or session["sameSite"] != "Lax":
+                failures.append(f"no HttpOnly, SameSite=Lax session cookie: {session}")
+            if violations:
+                failures.append("Content-Security-Policy violations: " + "; ".join(violations))
+            browser.close()
+    finally:
+        hub.terminate()
+        hub.wait(timeout=10)
+    if failures:
+        sys.exit("\n".join(failures))
+    print("browser: demo chat and sign-up passed in Chromium")
+
+
+if __name__ == "__main__":
+    main()
