@@ -53,8 +53,8 @@ public struct HubConfiguration: Sendable {
 }
 
 extension Duration {
-    /// Whole nanoseconds (negative durations count as zero).
-    public var nanoseconds: UInt64 {
+    /// Whole nanoseconds (negative durations count as zero). `package`: plumbing, not part of what apps see.
+    package var nanoseconds: UInt64 {
         let (seconds, attoseconds) = components
         return UInt64(max(0, seconds)) &* 1_000_000_000 &+ UInt64(max(0, attoseconds) / 1_000_000_000)
     }
