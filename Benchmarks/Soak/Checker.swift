@@ -33,14 +33,27 @@ struct Checker {
         var unexpected = 0
         var resets = 0
         var justified = 0
+        /// Justified resets by reason: unknownID, overflow, outage.
+        var justifiedBy: [String: Int] = [:]
         var unjustified = 0
+        /// Findings with a known cause (SOAK.md, "Findings"): duplicates and reorders in a connection that
+        /// resumed from an outage id (1), losses in a resume whose hub stored one of its own outage events
+        /// after the lost one (2).
+        var duplicatesFromOutageID = 0
+        var reorderedFromOutageID = 0
+        var lostBeforeOutageEvent = 0
+        /// Duplicates received under two ids: one publish delivered both as a hub's own and as Redis's (3).
+        var duplicatesUnderTwoIDs = 0
         var examples: [String] = []
 
         var line: String {
             "result subscribers=\(subscribers) sessions=\(sessions) receipts=\(receipts) due=\(due) lost=\(lost)"
                 + " outageLost=\(outageLost) excused=\(excused) duplicates=\(duplicates) reordered=\(reordered)"
                 + " idMismatches=\(idMismatches) unexpected=\(unexpected) resets=\(resets) justified=\(justified)"
-                + " unjustified=\(unjustified)"
+                + " unjustified=\(unjustified) duplicatesFromOutageID=\(duplicatesFromOutageID)"
+                + " reorderedFromOutageID=\(reorderedFromOutageID) lostBeforeOutageEvent=\(lostBeforeOutageEvent)"
+                + " duplicatesUnderTwoIDs=\(duplicatesUnderTwoIDs)"
+                + justifiedBy.sorted { $0.key < $1.key }.map { " justified-\($0.key)=\($0.value)" }.joined()
         }
 
         mutating func example(_ kind: String, _ text: @autoclosure () -> String) {
@@ -65,7 +78,7 @@ struct Checker {
         tally.sessions += log.sessions.count
         tally.receipts += log.receipts.count
         tally.unexpected += log.foreign
-        var seen = Set<Int>()
+        var seen: [Int: SoakID?] = [:]
         var newestRelayed: SoakID?
         var newestLocal: [UInt64: UInt64] = [:]
         for receipt in log.receipts {
@@ -73,14 +86,18 @@ struct Checker {
                 tally.unexpected += 1
                 continue
             }
-            guard seen.insert(receipt.token).inserted else {
+            let fromOutageID = resumedFromOutageID(log.sessions[Int(receipt.session)])
+            if let first = seen[receipt.token] {
                 tally.duplicates += 1
+                if fromOutageID { tally.duplicatesFromOutageID += 1 }
+                if first != receipt.id { tally.duplicatesUnderTwoIDs += 1 }
                 tally.example(
                     "duplicate",
                     "sub=\(index) token=\(receipt.token) id=\(receipt.id.map(text) ?? "-") answered=\(event.id.map(text) ?? "-") at=\(receipt.time) \(log.describeSessions(around: receipt.time))"
                 )
                 continue
             }
+            seen[receipt.token] = receipt.id
             if let answered = event.id, answered != receipt.id {
                 tally.idMismatches += 1
                 tally.example(
@@ -92,12 +109,14 @@ struct Checker {
             if truth.localHub(of: id) != nil {
                 if let newest = newestLocal[id.epoch], id.sequence <= newest {
                     tally.reordered += 1
+                    if fromOutageID { tally.reorderedFromOutageID += 1 }
                     tally.example("reordered", "sub=\(index) local id=\(text(id)) after seq \(newest)")
                 }
                 newestLocal[id.epoch] = max(newestLocal[id.epoch] ?? 0, id.sequence)
             } else {
                 if let newest = newestRelayed, id <= newest {
                     tally.reordered += 1
+                    if fromOutageID { tally.reorderedFromOutageID += 1 }
                     tally.example(
                         "reordered",
                         "sub=\(index) relayed id=\(text(id)) after \(text(newest)) at=\(receipt.time) \(log.describeSessions(around: receipt.time))"
@@ -106,7 +125,7 @@ struct Checker {
                 newestRelayed = max(newestRelayed ?? id, id)
             }
         }
-        checkLoss(log, index: index, seen: seen, into: &tally)
+        checkLoss(log, index: index, seen: Set(seen.keys), into: &tally)
         checkResets(log, index: index, into: &tally)
     }
 
@@ -140,7 +159,29 @@ struct Checker {
                 tally.example("outage-lost", describe(event, log, index))
             } else {
                 tally.lost += 1
-                tally.example("lost", describe(event, log, index))
+                if followedByOutageEvent(event, log) {
+                    tally.lostBeforeOutageEvent += 1
+                    tally.example("lost-before-outage-event", describe(event, log, index))
+                } else {
+                    tally.example("lost", describe(event, log, index))
+                }
+            }
+        }
+    }
+
+    /// Whether the connection resumed from an id a hub gave during an outage (finding 1).
+    private func resumedFromOutageID(_ session: SubscriberLog.Session) -> Bool {
+        session.lastEventID.flatMap { SoakID($0) }.map { truth.localHub(of: $0) != nil } ?? false
+    }
+
+    /// Whether some resume covering `event` went to a hub that had stored one of its own outage events on the
+    /// channel after it (finding 2: the ring walk stops there).
+    private func followedByOutageEvent(_ event: Published, _ log: SubscriberLog) -> Bool {
+        log.sessions.contains { session in
+            guard session.gapStart <= event.answered + 2000, session.start >= event.answered else { return false }
+            return (byChannel[log.channel] ?? []).contains { other in
+                guard let id = other.id, truth.localHub(of: id) == session.hub else { return false }
+                return other.answered > event.answered && other.sent < session.start
             }
         }
     }
@@ -149,8 +190,9 @@ struct Checker {
         for reset in log.resets {
             tally.resets += 1
             let session = log.sessions[reset.session]
-            if isJustified(reset, session, log.channel) {
+            if let reason = justification(reset, session, log.channel) {
                 tally.justified += 1
+                tally.justifiedBy[reason, default: 0] += 1
             } else {
                 tally.unjustified += 1
                 let gap = gapEvents(session, log.channel)
@@ -162,11 +204,14 @@ struct Checker {
         }
     }
 
-    private func isJustified(_ reset: SubscriberLog.Reset, _ session: SubscriberLog.Session, _ channel: Int) -> Bool {
-        guard let from = session.lastEventID.flatMap({ SoakID($0) }) else { return true }
-        if let owner = truth.localHub(of: from), owner != session.hub { return true }
-        if gapEvents(session, channel) >= truth.replay - 5 { return true }
-        return truth.outageOverlaps(session.gapStart - min(session.gapStart, 2000), reset.time)
+    /// Why the reset was right, or nil when nothing justifies it.
+    private func justification(_ reset: SubscriberLog.Reset, _ session: SubscriberLog.Session, _ channel: Int)
+        -> String?
+    {
+        guard let from = session.lastEventID.flatMap({ SoakID($0) }) else { return "unknownID" }
+        if let owner = truth.localHub(of: from), owner != session.hub { return "unknownID" }
+        if gapEvents(session, channel) >= truth.replay - 5 { return "overflow" }
+        return truth.outageOverlaps(session.gapStart - min(session.gapStart, 2000), reset.time) ? "outage" : nil
     }
 
     /// Events the resuming hub would have stored for the gap: relayed ones and its own.

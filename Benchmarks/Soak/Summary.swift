@@ -55,14 +55,14 @@ struct Summary {
             "| Redis frozen (SIGSTOP) and thawed | \(faults(.freeze).count) (\(faults(.freeze).reduce(0) { $0 + $1.amount }) s frozen) |",
             "| malformed message bursts published into Redis | \(faults(.garbage).count) (\(faults(.garbage).reduce(0) { $0 + $1.amount }) messages, \(run.malformedDelivered) deliveries to hubs) |",
             "| malformed counted by hub / soak-hub | \(malformed[0]) / \(malformed[1]) |",
-            "| **lost** (due, not received, not excused) | **\(self["lost"])** |",
+            "| **lost** (due, not received, not excused); of which after an outage event in the resuming hub's ring (finding 2) | **\(self["lost"])**; \(self["lostBeforeOutageEvent"]) |",
             "| lost in an outage window (relayed while a hub was not subscribed; not signalled) | \(self["outageLost"]) |",
             "| missed but excused by a `reset` | \(self["excused"]) |",
-            "| **duplicated** | **\(self["duplicates"])** |",
-            "| **reordered** | **\(self["reordered"])** |",
-            "| received with another id than the publish was answered with | \(self["idMismatches"]) |",
+            "| **duplicated**; of which on a resume from an outage id (finding 1) / under two ids (finding 3) | **\(self["duplicates"])**; \(self["duplicatesFromOutageID"]) / \(self["duplicatesUnderTwoIDs"]) |",
+            "| **reordered**; of which on a resume from an outage id (finding 1) | **\(self["reordered"])**; \(self["reorderedFromOutageID"]) |",
+            "| received with another id than the publish was answered with (finding 3) | \(self["idMismatches"]) |",
             "| foreign events (not published by the soak) | \(self["unexpected"]) |",
-            "| `reset` events: justified / **unjustified** | \(self["justified"]) / **\(self["unjustified"])** |",
+            "| `reset` events: justified (the other hub's outage id / gap over the ring and stream / outage in the gap) / **unjustified** | \(self["justified"]) (\(self["justified-unknownID"]) / \(self["justified-overflow"]) / \(self["justified-outage"])) / **\(self["unjustified"])** |",
             "| slow subscribers dropped by hub / soak-hub | \(dropped[0]) / \(dropped[1]) |",
         ]
         for (index, reading) in run.monitor.enumerated() {
@@ -78,6 +78,7 @@ struct Summary {
             "",
         ]
         lines += Self.rules(replay: run.options.replay)
+        lines += [""] + KnownFindings.text
         if !examples.isEmpty {
             lines += ["", "## Findings (first examples per kind)", "", "```"] + examples + ["```"]
         }
