@@ -7,7 +7,7 @@ import Glibc
 final class Driver {
     struct Options {
         var seconds = 600.0
-        var subscribers = 2000
+        var subscribers = 3000
         var processes = 2
         var channels = 16
         /// Publishes per second over HTTP into each hub, and in-process inside the soak-hub.
