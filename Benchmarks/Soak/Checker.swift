@@ -57,7 +57,7 @@ struct Checker {
         }
 
         mutating func example(_ kind: String, _ text: @autoclosure () -> String) {
-            if examples.count(where: { $0.hasPrefix(kind) }) < 4 { examples.append(kind + " " + text()) }
+            if examples.count(where: { $0.hasPrefix(kind + " ") }) < 4 { examples.append(kind + " " + text()) }
         }
     }
 

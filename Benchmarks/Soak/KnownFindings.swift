@@ -16,13 +16,13 @@ enum KnownFindings {
             + "walk stops at the hub's own outage frame, which sorts below the client's id, so the Redis-id frames stored "
             + "before it are never sent. Test: `OutageResumeTests.aResumeFromARedisIDBringsWhatPrecedesAnOutageEventInTheRing` "
             + "(known issue). Soak: `lostBeforeOutageEvent`.",
-        "3. **A publish answered during a freeze can be delivered twice, under two ids.** The hub gives up on a frozen "
+        "3. **A publish the hub gave up on may still run in Redis: one event, two ids.** The hub gives up on a frozen "
             + "Redis and publishes locally (answering with its own id), but the script it sent is still in Redis's socket "
             + "buffer: when Redis thaws it runs it, so the event is also in the channel's stream and, if a hub has "
-            + "re-subscribed by then, delivered again with a Redis id. Reproduce: a hub with `--redis`, `kill -STOP` "
-            + "Redis, `POST /broadcast` (answered with the hub's boot epoch after the liveness timeout), `kill -CONT`, "
-            + "then `redis-cli XRANGE ssehub:stream:<channel> - +` lists the event. Soak: `idMismatches`, "
-            + "`duplicatesUnderTwoIDs`.",
+            + "re-subscribed by then, delivered again with a Redis id (the soak saw the same just after restarts too). "
+            + "Reproduce: a hub with `--redis`, `kill -STOP` Redis, `POST /broadcast` (answered with the hub's boot epoch "
+            + "after the liveness timeout), `kill -CONT`, then `redis-cli XRANGE ssehub:stream:<channel> - +` lists the "
+            + "event. Test: `FrozenPublishTests` (known issue). Soak: `idMismatches`, `duplicatesUnderTwoIDs`.",
         "4. **Events relayed while a hub is not subscribed are lost to it without a `reset`** (design limit, counted as "
             + "\"lost in an outage window\"). After Redis returns, the hub that reconnects first publishes through Redis "
             + "while the other is still redialling or re-subscribing; the other never hears those events, and its ring "
