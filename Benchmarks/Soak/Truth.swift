@@ -1,0 +1,113 @@
+/// An event id as two numbers (`epoch-sequence`), ordered like the hub orders them.
+struct SoakID: Comparable, Hashable, Sendable {
+    let epoch: UInt64
+    let sequence: UInt64
+
+    init(epoch: UInt64, sequence: UInt64) {
+        self.epoch = epoch
+        self.sequence = sequence
+    }
+
+    init?(_ text: some StringProtocol) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let epoch = UInt64(parts[0]), let sequence = UInt64(parts[1]) else { return nil }
+        self.init(epoch: epoch, sequence: sequence)
+    }
+
+    static func < (lhs: SoakID, rhs: SoakID) -> Bool { (lhs.epoch, lhs.sequence) < (rhs.epoch, rhs.sequence) }
+}
+
+/// One publish as its publisher saw it: the ground truth the subscribers are checked against. `id` is nil
+/// when the publish got no answer (its event may still exist; it is then never counted as due).
+struct Published: Sendable {
+    let token: Int
+    let channel: Int
+    let id: SoakID?
+    /// The hub the publish went into (0: the `hub` executable over HTTP, 1: the soak-hub, over HTTP or
+    /// in-process).
+    let hub: Int
+    let sent: UInt64
+    let answered: UInt64
+
+    var line: String {
+        "\(token) \(channel) \(id?.epoch ?? 0) \(id?.sequence ?? 0) \(hub) \(sent) \(answered)"
+    }
+
+    init(token: Int, channel: Int, id: SoakID?, hub: Int, sent: UInt64, answered: UInt64) {
+        self.token = token
+        self.channel = channel
+        self.id = id
+        self.hub = hub
+        self.sent = sent
+        self.answered = answered
+    }
+
+    init?(line: Substring) {
+        let fields = line.split(separator: " ").compactMap { UInt64($0) }
+        guard fields.count == 7 else { return nil }
+        token = Int(fields[0])
+        channel = Int(fields[1])
+        id = fields[2] == 0 ? nil : SoakID(epoch: fields[2], sequence: fields[3])
+        hub = Int(fields[4])
+        sent = fields[5]
+        answered = fields[6]
+    }
+}
+
+/// Everything the checker knows about the run besides the receipts: what was published, when Redis was out,
+/// which id epochs are the hubs' own (their boot stamps: ids they issue alone during an outage), and the ring
+/// and stream size. Written by the driver as a text file, read by every subscriber worker.
+struct Truth: Sendable {
+    var published: [Published] = []
+    var faults: [FaultRecord] = []
+    /// Boot epochs of hub 0 and hub 1; every other epoch is one Redis assigned.
+    var hubEpochs: [UInt64] = [0, 0]
+    var replay = 0
+    /// Publishing ran from `publishStart` to `publishStop` (ms); events are checked inside it.
+    var publishStart: UInt64 = 0
+    var publishStop: UInt64 = 0
+
+    var text: String {
+        var lines = [
+            "epochs \(hubEpochs[0]) \(hubEpochs[1])", "replay \(replay)", "window \(publishStart) \(publishStop)",
+        ]
+        for fault in faults { lines.append("fault \(fault.kind.rawValue) \(fault.start) \(fault.end) \(fault.amount)") }
+        for event in published { lines.append("event " + event.line) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    init() {}
+
+    init(text: String) {
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            let numbers = fields.dropFirst().map { UInt64($0) ?? 0 }
+            switch fields.first {
+            case "epochs": hubEpochs = Array(numbers.prefix(2))
+            case "replay": replay = Int(numbers.first ?? 0)
+            case "window": (publishStart, publishStop) = (numbers[0], numbers[1])
+            case "fault":
+                guard fields.count == 5, let kind = FaultRecord.Kind(rawValue: String(fields[1])) else { continue }
+                faults.append(
+                    FaultRecord(
+                        kind: kind, start: UInt64(fields[2]) ?? 0, end: UInt64(fields[3]) ?? 0,
+                        amount: Int(fields[4]) ?? 0))
+            case "event": if let event = Published(line: line.dropFirst(6)) { published.append(event) }
+            default: continue
+            }
+        }
+    }
+
+    /// Whether `id` was issued by a hub alone (during an outage), and by which.
+    func localHub(of id: SoakID) -> Int? { hubEpochs.firstIndex(of: id.epoch) }
+
+    /// Whether `time` falls in an outage window (Redis killed or frozen, until both hubs were ready again).
+    func inOutage(_ time: UInt64) -> Bool {
+        faults.contains { $0.kind != .garbage && $0.start <= time && time <= $0.end }
+    }
+
+    /// Whether an outage overlaps [from, to].
+    func outageOverlaps(_ from: UInt64, _ to: UInt64) -> Bool {
+        faults.contains { $0.kind != .garbage && $0.start <= to && from <= $0.end }
+    }
+}

@@ -1,0 +1,87 @@
+import SSEHub
+import Testing
+
+/// Found by the chaos soak (Benchmarks/soak): during a Redis outage a hub gives events its own ids (its boot
+/// epoch), and every id Redis assigns later has a newer epoch. A replay ring that then holds both is not in id
+/// order, yet resume walks it as if it were, and any outage id sorts below every Redis id. Two symptoms:
+/// a resume from another hub's outage id replays the whole ring (duplicates, out of order), and a resume from
+/// a Redis id skips, without a `reset`, the events stored before an outage event.
+///
+/// Both tests are wrapped in `withKnownIssue` until the hub is fixed, so the suite stays green; once fixed,
+/// Swift Testing reports the known issue as missing and the wrapper should be removed.
+@Suite struct OutageResumeTests {
+    /// The resume from an outage id this hub never issued (another hub of the group gave it) must not replay
+    /// events the client already had: the hub cannot know where that id stands, so it answers with a reset.
+    @Test func aResumeFromAnotherHubsOutageIDReplaysNothingItAlreadyHad() throws {
+        try withHub { hub in
+            hub.install(DownRelay())
+            let keeper = try SSEClient(port: hub.port, path: "/events/c")
+            try keeper.readHead()
+            try eventually("the keeper subscribed") { hub.hasLocalSubscribers("c") }
+            let redisEpoch = hub.epoch + 60_000
+            hub.deliverRelayed(
+                channels: ["c"], id: EventID(epoch: redisEpoch, sequence: 1), event: nil, data: Array("r1".utf8))
+            hub.deliverRelayed(
+                channels: ["c"], id: EventID(epoch: redisEpoch, sequence: 2), event: nil, data: Array("r2".utf8))
+            try keeper.waitForEvents(2)
+            // The client had r1 and r2 from the other hub, then that hub's own event during an outage.
+            let otherHubsOutageID = EventID(epoch: hub.epoch + 1, sequence: 3)
+            let resumed = try SSEClient(
+                port: hub.port, path: "/events/c", headers: [("Last-Event-ID", otherHubsOutageID.description)])
+            try resumed.readHead()
+            hub.deliverRelayed(
+                channels: ["c"], id: EventID(epoch: redisEpoch, sequence: 4), event: nil, data: Array("r4".utf8))
+            try resumed.waitForEvents(1)
+            try? resumed.waitForEvents(3, timeout: 0.5)
+            withKnownIssue("soak finding: a resume from an outage id replays the whole ring") {
+                #expect(!resumed.events.map(\.data).contains("r1"), "\(resumed.events)")
+            }
+        }
+    }
+
+    /// The resume from a Redis id must bring every event after it that this hub's ring holds, or a reset:
+    /// here r2 comes before this hub's own outage event l3 in the ring and is skipped silently.
+    @Test func aResumeFromARedisIDBringsWhatPrecedesAnOutageEventInTheRing() throws {
+        try withHub { hub in
+            hub.install(DownRelay())
+            let keeper = try SSEClient(port: hub.port, path: "/events/c")
+            try keeper.readHead()
+            try eventually("the keeper subscribed") { hub.hasLocalSubscribers("c") }
+            let redisEpoch = hub.epoch + 60_000
+            hub.deliverRelayed(
+                channels: ["c"], id: EventID(epoch: redisEpoch, sequence: 1), event: nil, data: Array("r1".utf8))
+            hub.deliverRelayed(
+                channels: ["c"], id: EventID(epoch: redisEpoch, sequence: 2), event: nil, data: Array("r2".utf8))
+            // Redis is down: this publish is local and gets the hub's own id.
+            _ = try hub.submit(channels: ["c"], event: nil, data: Array("l3".utf8))
+            // Redis is back, restarted: a newer epoch.
+            hub.deliverRelayed(
+                channels: ["c"], id: EventID(epoch: redisEpoch + 30_000, sequence: 1), event: nil,
+                data: Array("r4".utf8))
+            try keeper.waitForEvents(4)
+            let resumed = try SSEClient(
+                port: hub.port, path: "/events/c", headers: [("Last-Event-ID", "\(redisEpoch)-1")])
+            try resumed.readHead()
+            try resumed.waitForEvents(1)
+            try? resumed.waitForEvents(3, timeout: 0.5)
+            let got = resumed.events.map(\.data)
+            withKnownIssue("soak finding: the ring walk stops at the outage event") {
+                #expect(got.contains("r2") || resumed.events.contains { $0.event == "reset" }, "\(resumed.events)")
+            }
+        }
+    }
+}
+
+/// A relay whose broker is down, as during a Redis outage: every publish is delivered locally with the hub's
+/// own id, and no history can be fetched.
+private final class DownRelay: PublishRelay {
+    func relay(
+        channels: [String], event: String?, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void
+    ) -> Bool { false }
+    func interestChanged(channel: String, interested: Bool) {}
+    func history(
+        channel: String, after id: EventID, limit: Int, completion: @escaping @Sendable ([RelayedEvent]?) -> Void
+    ) -> Bool { false }
+    var isReady: Bool { false }
+    var health: [(String, JSONValue)] { [] }
+}
