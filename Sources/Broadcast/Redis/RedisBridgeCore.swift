@@ -31,9 +31,11 @@ final class RedisBridgeCore {
         return id
         """
 
-    /// Raises the group's epoch above ARGV[1], this hub's newest epoch, to ARGV[2]: after an outage in which
-    /// this hub gave ids of its own, the group's next ids must rise above them (else its streams' ids would go
-    /// backwards and resumes from them would replay or skip). A no-op when the group is already above.
+    /// Raises the group's epoch to ARGV[2] unless it is at least ARGV[1], the highest epoch this hub's own ids
+    /// can have had (its position's plus the local spread): after an outage in which this hub gave ids of its
+    /// own, or gives them while this runs, the group's next ids must rise above them (else its streams' ids
+    /// would go backwards and resumes from them would replay or skip). So each reconnection of a hub moves the
+    /// group to a new epoch (a millisecond of the clock): ids keep rising, and a resume across it is exact.
     static let raiseEpochScript = """
         local epoch = redis.call('GET', KEYS[1])
         if not epoch or tonumber(epoch) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[2]) end
@@ -96,14 +98,14 @@ final class RedisBridgeCore {
     }
 
     /// Publishes sent after it on the publisher connection run after it (Redis runs one connection's commands
-    /// in order). Local ids given while it is on its way take the epoch above the position it carries, and
-    /// the candidate is the wall clock's millisecond, above that.
+    /// in order). Local ids given while it is on its way take an epoch less than the spread above the position
+    /// read here, and the candidate lies above that.
     private func raiseEpoch(generation: Int) {
-        let position = bridge.hub.position
-        let candidate = max(WallClock.millisecondsSinceEpoch(), position.epoch + 2)
+        let highestLocal = bridge.hub.position.epoch + Hub.localEpochSpreadLimit
+        let candidate = max(WallClock.millisecondsSinceEpoch(), highestLocal + 1)
         publisher.send([
             Array("EVAL".utf8), Array(Self.raiseEpochScript.utf8), [UInt8(ascii: "1")], key("epoch"),
-            Array(String(position.epoch).utf8), Array(String(candidate).utf8),
+            Array(String(highestLocal + 1).utf8), Array(String(candidate).utf8),
         ]) { [weak self] reply in
             // No answer: the connection failed and will be redialled, raising again.
             guard let self, let reply, generation == self.raiseGeneration else { return }

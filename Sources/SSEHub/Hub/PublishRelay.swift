@@ -62,4 +62,8 @@ extension Hub {
     /// The newest id this hub has issued or delivered. A relay coming back from an outage makes the group's
     /// next ids rise above it, so events this hub published alone meanwhile stay in order with the group's.
     public var position: EventID { table.withLock { $0.position } }
+
+    /// Local epochs lie less than this above the position (see `ChannelTable.nextLocalID`): a relay raising the
+    /// group's epoch after an outage raises it by at least this much.
+    public static let localEpochSpreadLimit: UInt64 = 100
 }

@@ -161,6 +161,12 @@ struct ResumePoint {
         if let evicted = record.ring.evictedThrough, id < evicted {
             return .reset("Last-Event-ID is older than the replay buffer")
         }
+        // An epoch neither current nor in the ring: ids another hub of a group gave its own events while cut
+        // off from the broker. Where that stands among this hub's events is unknowable; replaying after it
+        // would resend what the client had.
+        if id.epoch != position.epoch && id.epoch != record.coverageStart.epoch && !record.ring.holds(epoch: id.epoch) {
+            return .reset("Last-Event-ID is from another hub's outage")
+        }
         return .exact(after: id)
     }
 }

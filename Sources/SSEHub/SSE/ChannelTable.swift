@@ -16,6 +16,8 @@ struct ChannelTable {
     var relayed = false
     /// The epoch of the ids this hub gave its own events during the latest relay outage (`nextLocalID`).
     private var localEpoch: UInt64?
+    /// Below `Hub.localEpochSpreadLimit`, chosen once per hub.
+    private let localEpochSpread = UInt64.random(in: 0..<Hub.localEpochSpreadLimit)
     private(set) var channels: [String: ChannelRecord] = [:]
     private(set) var subscriberCount = 0
     private var nextKey: UInt64 = 1
@@ -52,8 +54,11 @@ struct ChannelTable {
         if let localEpoch, position.epoch == localEpoch {
             return EventID(epoch: localEpoch, sequence: position.sequence + 1)
         }
-        localEpoch = position.epoch + 1
-        return EventID(epoch: position.epoch + 1, sequence: 1)
+        // The spread keeps two hubs cut off at once from choosing one epoch (their ids would then name
+        // different events alike); the relay raises the group's epoch by more than it.
+        let epoch = position.epoch + 1 + localEpochSpread
+        localEpoch = epoch
+        return EventID(epoch: epoch, sequence: 1)
     }
 
     /// The record for `name`, created if new. At the channel limit, the channels idle longest with no

@@ -61,6 +61,12 @@ struct ReplayRing {
     }
 
     /// The frames with an id above `id`, oldest first.
+    /// Whether some kept frame's id has `epoch`: a resume id of an epoch the ring never saw names a place this
+    /// hub cannot find (another hub's ids from an outage).
+    func holds(epoch: UInt64) -> Bool {
+        frames[head...].contains { $0?.id?.epoch == epoch }
+    }
+
     func frames(after id: EventID) -> [Frame] {
         // Ids rise from oldest to newest, so walk back from the newest and stop at the first old one.
         var index = frames.count - 1
