@@ -45,6 +45,9 @@ final class Connection {
     /// Bytes in `heldLive`, held to the same high-water mark as the outbound queue.
     var heldLiveBytes = 0
     var fetchFailures: [String] = []
+    /// The newest id the fetched history sent: its live copy may still come (Redis answers the history and
+    /// publishes on different connections) and is skipped; cleared by the first newer live event.
+    var historyThrough: EventID?
     /// The peer closed its side; the connection only writes what is left, then closes.
     var readClosed = false
     var isDirty = false

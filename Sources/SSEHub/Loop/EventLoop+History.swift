@@ -37,9 +37,13 @@ extension EventLoop {
                     channels: connection.fetchFailures, lastEventID: connection.resumeAfter?.description ?? ""))
         }
         let newest = history.last?.id
+        var liveAfter = false
         for frame in connection.heldLive where newest == nil || newest! < frame.id! {
             connection.outbound.append(frame)
+            liveAfter = true
         }
+        // Unless a newer live event already went out, the history's newest may still arrive live.
+        connection.historyThrough = liveAfter ? nil : newest
         connection.fetchedHistory = []
         connection.heldLive = []
         connection.heldLiveBytes = 0

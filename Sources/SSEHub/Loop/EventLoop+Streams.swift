@@ -51,6 +51,10 @@ extension EventLoop {
             guard frame.sequence > member.floor, frame.sequence != connection.lastSequence,
                 !connection.closeAfterFlush
             else { continue }
+            if let through = connection.historyThrough {
+                if let id = frame.id, id <= through { continue }
+                connection.historyThrough = nil
+            }
             connection.lastSequence = frame.sequence
             connection.lastQueuedAt = turnTime
             let holding = connection.pendingFetches > 0
