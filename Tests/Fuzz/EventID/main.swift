@@ -5,9 +5,12 @@ import SSEHub
 // parsing; its text form must parse back to itself; and the `reset` event that quotes an id the hub cannot honour
 // must stay one well-formed event whatever the id holds (a query parameter can carry CR, LF and NUL).
 
-/// Decimal digits only (the standard library would also take a sign), within `UInt64`.
+/// 1-20 decimal digits (the standard library would also take a sign), within `UInt64`. No hub writes leading
+/// zeros, so more than 20 digits is never an id even when the value would fit.
 func referenceDecimal(_ text: Substring) -> UInt64? {
-    guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+    guard !text.isEmpty, text.utf8.count <= 20,
+        text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+    else {
         return nil
     }
     return UInt64(text)
