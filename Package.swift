@@ -1,6 +1,16 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// The libFuzzer targets (name, folder under Tests/Fuzz, modules it fuzzes); scripts/fuzz runs every one.
+let fuzzTargets: [(String, String, [Target.Dependency])] = [
+    ("fuzz-http-parser", "HTTPParser", ["SSEHub"]),
+    ("fuzz-json", "JSON", ["SSEHub"]),
+    ("fuzz-form-utf8", "FormUTF8", ["SSEHub"]),
+    ("fuzz-template", "Template", ["SSEHub"]),
+    ("fuzz-redis", "Redis", ["SSEHub", "Broadcast", "CHiredis"]),
+    ("fuzz-event-id", "EventID", ["SSEHub"]),
+]
+
 // Warnings are errors in every target: the hub is built with `-warnings-as-errors` by the README's commands
 // (SwiftPM refuses `unsafeFlags` in packages used as dependencies, so the flag is passed on the command line).
 let package = Package(
@@ -37,6 +47,13 @@ let package = Package(
         // The chaos soak (Benchmarks/soak): its driver and subscriber workers, and a hub that publishes in-process.
         .executableTarget(name: "soak", dependencies: ["CLinuxSys"], path: "Benchmarks/Soak"),
         .executableTarget(name: "soak-hub", dependencies: ["Broadcast"], path: "Benchmarks/SoakHub"),
-    ],
+        // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address -DFUZZING). A plain build
+        // compiles them too, as programs that replay the corpus files they are given.
+        .systemLibrary(name: "CFuzzer", path: "Tests/Fuzz/CFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzer"], path: "Tests/Fuzz/Support"),
+    ]
+        + fuzzTargets.map { name, path, dependencies in
+            .executableTarget(name: name, dependencies: ["FuzzSupport"] + dependencies, path: "Tests/Fuzz/" + path)
+        },
     swiftLanguageModes: [.v6]
 )

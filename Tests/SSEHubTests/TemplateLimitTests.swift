@@ -44,4 +44,13 @@ import Testing
             #expect(response.status == status)
         }
     }
+
+    /// Found while fuzzing templates: output alone does not bound a render. Sections over a list that write
+    /// nothing repeat without limit: here 200^3 = 8 million passes from a context of 600 bytes (with a fourth
+    /// level, 1.6 billion, a loop thread held for minutes). A render now stops after its step budget.
+    @Test func sectionsThatRepeatNothingStopAtTheStepBudget() throws {
+        let library = try TemplateLibrary(sources: ["cube": "{{#a}}{{#a}}{{#a}}{{x}}{{/a}}{{/a}}{{/a}}"])
+        let context: TemplateValue = ["a": .list(Array(repeating: .object([:]), count: 200))]
+        #expect(throws: TemplateRenderError.self) { try library.render("cube", context, maxBytes: 64 * 1024) }
+    }
 }

@@ -3,7 +3,7 @@ import SSEHub
 
 /// The loop side of a `RedisBridge`: two Redis connections (a subscribed connection cannot publish), the set
 /// of channels this hub subscribes to in Redis, and the publish script. Lives on the hub's loop 0.
-final class RedisBridgeCore {
+package final class RedisBridgeCore {
     private let bridge: RedisBridge
     private let publisher: RedisClient
     private let subscriber: RedisClient
@@ -225,7 +225,7 @@ final class RedisBridgeCore {
     }
 
     /// A stream entry `[id, [e, event, d, data]]` as an event.
-    static func storedEvent(_ entry: RedisReply) -> RelayedEvent? {
+    package static func storedEvent(_ entry: RedisReply) -> RelayedEvent? {
         guard case .array(let parts) = entry, parts.count == 2, let id = parts[0].text.flatMap({ EventID($0) }),
             case .array(let fields) = parts[1], fields.count == 4, case .string(let data) = fields[3]
         else { return nil }
@@ -301,7 +301,7 @@ final class RedisBridgeCore {
 
     /// `id\nevent\nchannels\ndata`; nil when any part is malformed (a bad id, a field-breaking event name, a
     /// channel list that breaks the channel rule).
-    static func parseEnvelope(_ bytes: [UInt8], maxChannelName: Int) -> (EventID, String?, [String], [UInt8])? {
+    package static func parseEnvelope(_ bytes: [UInt8], maxChannelName: Int) -> (EventID, String?, [String], [UInt8])? {
         guard let first = bytes.firstIndex(of: 0x0A),
             let second = bytes[(first + 1)...].firstIndex(of: 0x0A),
             let third = bytes[(second + 1)...].firstIndex(of: 0x0A),

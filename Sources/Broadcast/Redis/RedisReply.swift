@@ -10,7 +10,7 @@ public enum RedisReply: Sendable, Equatable {
     case array([RedisReply])
     case null
 
-    init(_ pointer: UnsafeMutablePointer<redisReply>) {
+    package init(_ pointer: UnsafeMutablePointer<redisReply>) {
         let reply = pointer.pointee
         func bytes() -> [UInt8] {
             guard let text = reply.str, reply.len > 0 else { return [] }

@@ -1,8 +1,8 @@
 /// `application/x-www-form-urlencoded` and query strings (WHATWG URL, "application/x-www-form-urlencoded
 /// parsing"): `&`-separated `name=value` pairs, `+` for space, `%XX` escapes.
-enum FormDecoder {
+package enum FormDecoder {
     /// The `name=value` pairs, percent-decoded, as bytes (empty pieces skipped).
-    static func pairs(_ bytes: [UInt8]) -> [(name: [UInt8], value: [UInt8])] {
+    package static func pairs(_ bytes: [UInt8]) -> [(name: [UInt8], value: [UInt8])] {
         var pairs: [(name: [UInt8], value: [UInt8])] = []
         for piece in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let equals = piece.firstIndex(of: UInt8(ascii: "=")) ?? piece.endIndex
@@ -13,7 +13,7 @@ enum FormDecoder {
     }
 
     /// The decoded pairs as text, or nil when a decoded name or value is not valid UTF-8.
-    static func decode(_ bytes: [UInt8]) -> [(name: String, value: String)]? {
+    package static func decode(_ bytes: [UInt8]) -> [(name: String, value: String)]? {
         var decoded: [(name: String, value: String)] = []
         for (name, value) in pairs(bytes) {
             guard let nameText = String(validating: name, as: UTF8.self),
@@ -25,7 +25,7 @@ enum FormDecoder {
     }
 
     /// Percent-decodes `bytes`; `+` becomes a space. A `%` not followed by two hex digits is kept as it is.
-    static func percentDecoded(_ bytes: some Collection<UInt8>, plusIsSpace: Bool = true) -> [UInt8] {
+    package static func percentDecoded(_ bytes: some Collection<UInt8>, plusIsSpace: Bool = true) -> [UInt8] {
         let input = Array(bytes)
         var out: [UInt8] = []
         out.reserveCapacity(input.count)

@@ -1,8 +1,8 @@
 /// A request's header fields as they arrived: one byte buffer and the ranges of each name and value.
 /// Names compare case-insensitively (RFC 9110 §5.1); values are kept as sent, without surrounding whitespace.
 public struct HTTPHeaders: Sendable {
-    let storage: [UInt8]
-    let fields: [(name: Range<Int>, value: Range<Int>)]
+    package let storage: [UInt8]
+    package let fields: [(name: Range<Int>, value: Range<Int>)]
 
     public init() {
         storage = []

@@ -14,8 +14,8 @@ public struct HTTPParserLimits: Sendable {
 ///
 /// A pure state machine: it does no I/O, owns only the bytes of the request in progress, and holds no
 /// allocation between requests. Owned by one connection, on that connection's loop thread.
-struct HTTPRequestParser {
-    enum Outcome {
+package struct HTTPRequestParser {
+    package enum Outcome {
         /// Every byte was consumed and the request is not complete yet.
         case needMore
         /// The head asked for `100-continue` and a body follows: answer 100 before reading it (RFC 9110 §10.1.1).
@@ -49,19 +49,19 @@ struct HTTPRequestParser {
     /// Bytes of the trailer section so far (chunked bodies only).
     private var trailerBytes = 0
 
-    init(limits: HTTPParserLimits) {
+    package init(limits: HTTPParserLimits) {
         self.limits = limits
     }
 
     /// True while part of a request has arrived, bare CRLFs before it included: the head timeout runs only then.
-    var isMidRequest: Bool {
+    package var isMidRequest: Bool {
         if case .head = state { return !head.isEmpty || skippedEmptyLines }
         return true
     }
 
     /// Consumes a prefix of `input` and reports what it completed. Call again with the rest while it returns
     /// something other than `.needMore`.
-    mutating func parse(_ input: UnsafeRawBufferPointer) -> (consumed: Int, outcome: Outcome) {
+    package mutating func parse(_ input: UnsafeRawBufferPointer) -> (consumed: Int, outcome: Outcome) {
         var index = 0
         while index < input.count {
             switch state {

@@ -1,6 +1,6 @@
 /// UTF-8 well-formedness (RFC 3629) without building a String: ASCII runs cost one compare a byte.
-enum UTF8Validation {
-    static func isValid(_ bytes: [UInt8]) -> Bool {
+package enum UTF8Validation {
+    package static func isValid(_ bytes: [UInt8]) -> Bool {
         var index = 0
         let count = bytes.count
         while index < count {

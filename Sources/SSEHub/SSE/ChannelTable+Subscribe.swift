@@ -121,7 +121,9 @@ extension ChannelTable {
 
     /// The named `reset` event: the data says why and for which channels; the id is `position`, so the next
     /// reconnect resumes exactly from here.
-    static func resetFrame(position: EventID, reason: String, channels: [String], lastEventID: String) -> Frame {
+    package static func resetFrame(
+        position: EventID, reason: String, channels: [String], lastEventID: String
+    ) -> Frame {
         let data = JSONValue.object([
             ("reason", .string(reason)),
             ("channels", .array(channels.map(JSONValue.string))),
@@ -132,11 +134,11 @@ extension ChannelTable {
 }
 
 /// A parsed `Last-Event-ID` and the rules for whether a channel can be resumed from it exactly.
-struct ResumePoint {
-    let text: String
-    let id: EventID?
+package struct ResumePoint {
+    package let text: String
+    package let id: EventID?
 
-    init(_ text: String) {
+    package init(_ text: String) {
         self.text = text
         self.id = EventID(text)
     }

@@ -1,6 +1,6 @@
 /// Every channel of the hub and the hub's event sequence. Guarded by the hub's publish lock: publishing and
 /// subscribing take it briefly, so ids, ring order and subscription are consistent with each other.
-struct ChannelTable {
+package struct ChannelTable {
     let epoch: UInt64
     let loopCount: Int
     let replayLimits: ReplayLimits

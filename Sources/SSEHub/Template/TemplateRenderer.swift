@@ -11,11 +11,19 @@ struct TemplateRenderer {
     /// The most output a render may produce: checked after every node, so a small context that expands into
     /// a huge page stops early instead of filling memory and holding its thread.
     let maxBytes: Int
+    /// Output alone does not bound a render: sections over lists may repeat nothing (three nested sections over
+    /// a list of 1,000 items are 10^9 passes that write no byte), and a recursive partial can take time
+    /// exponential in its context's depth. Every node and every section pass is a step; a render gets at least
+    /// `minimumSteps`, or one per byte of output it may write.
+    let maxSteps: Int
+    private var steps = 0
+    static let minimumSteps = 1 << 20
 
     init(library: TemplateLibrary, context: TemplateValue, maxBytes: Int = .max) {
         self.library = library
         self.stack = [context]
         self.maxBytes = maxBytes
+        self.maxSteps = max(Self.minimumSteps, maxBytes)
         out.reserveCapacity(1024)
     }
 
@@ -29,8 +37,10 @@ struct TemplateRenderer {
     }
 
     private mutating func render(_ nodes: [TemplateNode]) throws(TemplateRenderError) {
+        try step()
         for node in nodes {
             guard out.count <= maxBytes else { throw .tooLarge(maxBytes) }
+            try step()
             switch node {
             case .text(let bytes): out.append(contentsOf: bytes)
             case .variable(let path, let escaped):
@@ -69,6 +79,13 @@ struct TemplateRenderer {
             }
         }
         guard out.count <= maxBytes else { throw .tooLarge(maxBytes) }
+    }
+
+    private mutating func step() throws(TemplateRenderError) {
+        steps += 1
+        guard steps <= maxSteps else {
+            throw .tooDeep("rendering takes more than \(maxSteps) steps (sections or partials repeat too often)")
+        }
     }
 
     /// Renders a block: the outermost override of its name, or its default content, re-indented to where the
