@@ -70,6 +70,35 @@ import Testing
     }
 }
 
+extension OutageResumeTests {
+    /// A stream of two channels resumes from the newest id of either: an epoch seen on one channel only is
+    /// still this hub's, so the other resumes exactly instead of with a reset.
+    @Test func aTwoChannelResumeFromAnEpochSeenOnTheOtherChannelIsExact() throws {
+        try withHub { hub in
+            hub.install(DownRelay())
+            let keeper = try SSEClient(port: hub.port, path: "/events?channel=a&channel=b")
+            try keeper.readHead()
+            try eventually("the keeper subscribed") { hub.hasLocalSubscribers("a") && hub.hasLocalSubscribers("b") }
+            let (old, middle, newest) = (hub.epoch + 60_000, hub.epoch + 90_000, hub.epoch + 120_000)
+            hub.deliverRelayed(
+                channels: ["a"], id: EventID(epoch: old, sequence: 1), event: nil, data: Array("a1".utf8))
+            hub.deliverRelayed(
+                channels: ["b"], id: EventID(epoch: middle, sequence: 2), event: nil, data: Array("b2".utf8))
+            hub.deliverRelayed(
+                channels: ["b"], id: EventID(epoch: newest, sequence: 3), event: nil, data: Array("b3".utf8))
+            try keeper.waitForEvents(3)
+            // A browser that had b2 (an epoch channel a never carried, and no longer the newest) resumes.
+            let resumed = try SSEClient(
+                port: hub.port, path: "/events?channel=a&channel=b",
+                headers: [("Last-Event-ID", EventID(epoch: middle, sequence: 2).description)])
+            try resumed.readHead()
+            try resumed.waitForEvents(1)
+            try? resumed.waitForEvents(2, timeout: 0.5)
+            #expect(resumed.events.map(\.data) == ["b3"], "\(resumed.events)")
+        }
+    }
+}
+
 /// A relay whose broker is down, as during a Redis outage: every publish is delivered locally with the hub's
 /// own id, and no history can be fetched.
 private final class DownRelay: PublishRelay {

@@ -35,7 +35,7 @@ extension ChannelTable {
         var replay: [Frame] = []
         var resetChannels: [String] = []
         var resetReason: String?
-        let (epoch, position, relayed) = (self.epoch, self.position, self.relayed)
+        let (epoch, position, relayed, seenEpochs) = (self.epoch, self.position, self.relayed, self.seenEpochs)
         // A refused request changes nothing: check that every new channel fits before creating any.
         try checkRoom(for: names)
         if names.count > 1 {
@@ -56,7 +56,7 @@ extension ChannelTable {
                 record.lastActivity = now
                 plan.entries.append(.init(key: key, name: name, floor: record.lastSequence))
                 guard let resume else { return }
-                switch resume.check(against: record, epoch: epoch, position: position) {
+                switch resume.check(against: record, epoch: epoch, position: position, seenEpochs: seenEpochs) {
                 case .exact(let after): replay.append(contentsOf: record.ring.frames(after: after))
                 case .reset(let reason):
                     // A relay's stored history may reach where this ring does not; it decides.
@@ -149,7 +149,9 @@ package struct ResumePoint {
     }
 
     /// `epoch`: this hub's boot stamp; `position`: the newest id issued or relayed.
-    func check(against record: ChannelRecord, epoch: UInt64, position: EventID) -> Verdict {
+    func check(against record: ChannelRecord, epoch: UInt64, position: EventID, seenEpochs: [UInt64] = [])
+        -> Verdict
+    {
         guard let id else { return .reset("Last-Event-ID is not an id this hub issues") }
         if position < id { return .reset("Last-Event-ID is unknown to this hub") }
         if id < record.coverageStart {
@@ -163,10 +165,12 @@ package struct ResumePoint {
         if let evicted = record.ring.evictedThrough, id < evicted {
             return .reset("Last-Event-ID is older than the replay buffer")
         }
-        // An epoch neither current nor in the ring: ids another hub of a group gave its own events while cut
-        // off from the broker. Where that stands among this hub's events is unknowable; replaying after it
-        // would resend what the client had.
-        if id.epoch != position.epoch && id.epoch != record.coverageStart.epoch && !record.ring.holds(epoch: id.epoch) {
+        // An epoch this hub never issued or relayed (on any channel: a stream of several resumes from another
+        // channel's id): ids another hub of a group gave its own events while cut off from the broker. Where
+        // that stands among this hub's events is unknowable; replaying after it would resend what the client had.
+        if id.epoch != position.epoch && id.epoch != record.coverageStart.epoch && !seenEpochs.contains(id.epoch)
+            && !record.ring.holds(epoch: id.epoch)
+        {
             return .reset("Last-Event-ID is from another hub's outage")
         }
         return .exact(after: id)

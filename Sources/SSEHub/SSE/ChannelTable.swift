@@ -21,6 +21,9 @@ package struct ChannelTable {
     private(set) var channels: [String: ChannelRecord] = [:]
     private(set) var subscriberCount = 0
     private var nextKey: UInt64 = 1
+    /// The epochs of the ids this hub has issued or relayed, newest last (the latest 256): a resume id of
+    /// another epoch names a place this hub cannot find.
+    private(set) var seenEpochs: [UInt64] = []
     /// Counts changed since presence observers last heard; nil while nobody observes (`Hub.observePresence`).
     var presence: [String: Int]?
     var nextSharedStream: UInt64 = 1
@@ -44,6 +47,11 @@ package struct ChannelTable {
     /// Moves the position to `id` if it is newer (relayed ids of a group agree across its hubs).
     mutating func advance(to id: EventID) {
         if position < id { position = id }
+        if seenEpochs.last != id.epoch {
+            seenEpochs.append(id.epoch)
+            // Epochs change only when the group's is raised or a hub is cut off: a few per outage.
+            if seenEpochs.count > 256 { seenEpochs.removeFirst(seenEpochs.count - 256) }
+        }
     }
 
     /// The id of an event a hub of a group publishes on its own (its relay is down). It must rise above every id
