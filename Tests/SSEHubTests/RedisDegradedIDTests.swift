@@ -12,7 +12,7 @@ extension RedisGroupTests {
             let onB = try SSEClient(port: b.port, path: "/events/c")
             try onA.readHead()
             try onB.readHead()
-            try waitForSubscribers(redis, prefix, channel: "c", count: 2)
+            try waitForSubscribers(redis, prefix, channel: "c", count: 2, timeout: 30)
             func publish(_ hub: Hub, _ data: String) throws -> EventID {
                 let response = try TestHTTP.postForm(hub.port, "channel=c&data=\(data)")
                 #expect(response.status == 200)
