@@ -10,19 +10,27 @@ import Testing
 /// Fixed: a hub alone takes an epoch above its newest id (and the group's is raised above that on reconnect),
 /// so rings stay in id order; a resume id of an epoch the hub never saw is answered with a reset.
 @Suite struct OutageResumeTests {
+    /// A hub whose broker is down, a stream of `c` on it, and two events relayed earlier (`r1`, `r2`) under a
+    /// Redis epoch, which is returned.
+    func streamWithTwoRelayedEvents(_ hub: Hub) throws -> (SSEClient, UInt64) {
+        hub.install(DownRelay())
+        let keeper = try SSEClient(port: hub.port, path: "/events/c")
+        try keeper.readHead()
+        try eventually("the keeper subscribed") { hub.hasLocalSubscribers("c") }
+        let redisEpoch = hub.epoch + 60_000
+        for sequence in 1...2 {
+            hub.deliverRelayed(
+                channels: ["c"], id: EventID(epoch: redisEpoch, sequence: UInt64(sequence)), event: nil,
+                data: Array("r\(sequence)".utf8))
+        }
+        return (keeper, redisEpoch)
+    }
+
     /// The resume from an outage id this hub never issued (another hub of the group gave it) must not replay
     /// events the client already had: the hub cannot know where that id stands, so it answers with a reset.
     @Test func aResumeFromAnotherHubsOutageIDReplaysNothingItAlreadyHad() throws {
         try withHub { hub in
-            hub.install(DownRelay())
-            let keeper = try SSEClient(port: hub.port, path: "/events/c")
-            try keeper.readHead()
-            try eventually("the keeper subscribed") { hub.hasLocalSubscribers("c") }
-            let redisEpoch = hub.epoch + 60_000
-            hub.deliverRelayed(
-                channels: ["c"], id: EventID(epoch: redisEpoch, sequence: 1), event: nil, data: Array("r1".utf8))
-            hub.deliverRelayed(
-                channels: ["c"], id: EventID(epoch: redisEpoch, sequence: 2), event: nil, data: Array("r2".utf8))
+            let (keeper, redisEpoch) = try streamWithTwoRelayedEvents(hub)
             try keeper.waitForEvents(2)
             // The client had r1 and r2 from the other hub, then that hub's own event during an outage.
             let otherHubsOutageID = EventID(epoch: hub.epoch + 1, sequence: 3)
@@ -43,15 +51,7 @@ import Testing
     /// here r2 comes before this hub's own outage event l3 in the ring and is skipped silently.
     @Test func aResumeFromARedisIDBringsWhatPrecedesAnOutageEventInTheRing() throws {
         try withHub { hub in
-            hub.install(DownRelay())
-            let keeper = try SSEClient(port: hub.port, path: "/events/c")
-            try keeper.readHead()
-            try eventually("the keeper subscribed") { hub.hasLocalSubscribers("c") }
-            let redisEpoch = hub.epoch + 60_000
-            hub.deliverRelayed(
-                channels: ["c"], id: EventID(epoch: redisEpoch, sequence: 1), event: nil, data: Array("r1".utf8))
-            hub.deliverRelayed(
-                channels: ["c"], id: EventID(epoch: redisEpoch, sequence: 2), event: nil, data: Array("r2".utf8))
+            let (keeper, redisEpoch) = try streamWithTwoRelayedEvents(hub)
             // Redis is down: this publish is local and gets the hub's own id.
             _ = try hub.submit(channels: ["c"], event: nil, data: Array("l3".utf8))
             // Redis is back, restarted: a newer epoch.
