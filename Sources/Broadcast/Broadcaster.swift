@@ -18,10 +18,11 @@ public final class Broadcaster: Sendable {
     /// joins the group of hubs sharing that Redis (see `RedisBridge`).
     public static func start(
         _ configuration: HubConfiguration = HubConfiguration(), redis: RedisAddress? = nil,
-        redisPrefix: String = "ssehub:", routes: (inout RouterBuilder) -> Void = { _ in }
+        redisPrefix: String = "ssehub:", redisTimings: RedisTimings = RedisTimings(),
+        routes: (inout RouterBuilder) -> Void = { _ in }
     ) throws -> Broadcaster {
         let hub = try Hub.start(configuration, routes: routes)
-        if let redis { RedisBridge.attach(to: hub, address: redis, prefix: redisPrefix) }
+        if let redis { RedisBridge.attach(to: hub, address: redis, prefix: redisPrefix, timings: redisTimings) }
         return Broadcaster(attachingTo: hub)
     }
 

@@ -10,6 +10,7 @@ struct ServerConfiguration {
     /// The Redis shared by a group of hubs (nil: this hub runs alone).
     var redis: RedisAddress?
     var redisPrefix = "ssehub:"
+    var redisTimings = RedisTimings()
     /// The demo site's store and cookies.
     var demo = DemoSettings()
 }
@@ -112,6 +113,10 @@ enum HubSettings {
         text(
             "redis-prefix", "HUB_REDIS_PREFIX", "PREFIX", "namespace of this group's Redis keys and channels",
             \.redisPrefix),
+        duration(
+            "redis-publish-timeout", "HUB_REDIS_PUBLISH_TIMEOUT", "SECONDS",
+            "a publish Redis has not run by then never runs there; this hub delivers it alone",
+            \.redisTimings.publishTimeout),
         HubSetting(
             flag: "dev-templates", environment: "HUB_DEV_TEMPLATES", placeholder: "",
             help: "re-read changed templates on each render", defaultValue: { $0.hub.reloadTemplates ? "on" : "off" },

@@ -43,7 +43,10 @@ func serve(_ server: ServerConfiguration) -> Int32 {
     let broadcaster: Broadcaster
     do {
         let files = StaticFiles(root: server.webRoot + "/static")
-        broadcaster = try Broadcaster.start(configuration, redis: server.redis, redisPrefix: server.redisPrefix) {
+        broadcaster = try Broadcaster.start(
+            configuration, redis: server.redis, redisPrefix: server.redisPrefix,
+            redisTimings: server.redisTimings
+        ) {
             router in
             files.register(in: &router)
             site.register(in: &router)

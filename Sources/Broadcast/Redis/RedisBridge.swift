@@ -78,6 +78,8 @@ public final class RedisBridge: PublishRelay {
                     ("malformed", .number(Double(counters.read(.malformed)))),
                     ("failedPublishes", .number(Double(counters.read(.failedPublishes)))),
                     ("degradedPublishes", .number(Double(counters.read(.degradedPublishes)))),
+                    ("expiredPublishes", .number(Double(counters.read(.expiredPublishes)))),
+                    ("lateAnswers", .number(Double(counters.read(.lateAnswers)))),
                     ("behindPosition", .number(Double(counters.read(.behindPosition)))),
                 ])
             )
@@ -90,6 +92,10 @@ public final class RedisBridge: PublishRelay {
 final class RedisBridgeCounters: Sendable {
     enum Counter: Int, CaseIterable {
         case subscribedChannels, published, received, malformed, failedPublishes, degradedPublishes, behindPosition
+        /// Given up on at their deadline, or refused by Redis past it: delivered by this hub alone.
+        case expiredPublishes
+        /// Answered by Redis after this hub had given up: those events were delivered twice, under two ids.
+        case lateAnswers
     }
 
     private let values = Mutex<[Int]>(Array(repeating: 0, count: Counter.allCases.count))

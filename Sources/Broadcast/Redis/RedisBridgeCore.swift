@@ -19,14 +19,20 @@ package final class RedisBridgeCore {
     /// to each channel's capped stream under that id, and the envelope `id\nevent\nchannels\ndata` published
     /// to each channel (`channels`: all of the event's, space-separated, when there are several; else empty).
     /// One script, so stream order, publish order and ids agree, and one event's messages arrive together.
+    /// Past its deadline (ARGV[6], Redis's milliseconds) it does nothing: the hub has given up on it by then
+    /// and delivered the event itself (see `PublishGuards`).
     static let script = """
+        local now = redis.call('TIME')
+        if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[6]) then
+          return redis.error_reply('SSEHUB_EXPIRED publish deadline passed')
+        end
         local epoch = redis.call('GET', KEYS[1])
         if not epoch then epoch = ARGV[1]; redis.call('SET', KEYS[1], epoch) end
         local id = epoch .. '-' .. redis.call('INCR', KEYS[2])
         local envelope = id .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[4]
         for i = 3, #KEYS do
           redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[2], id, 'e', ARGV[3], 'd', ARGV[4])
-          redis.call('PUBLISH', ARGV[i + 3], envelope)
+          redis.call('PUBLISH', ARGV[i + 4], envelope)
         end
         return id
         """
@@ -45,6 +51,10 @@ package final class RedisBridgeCore {
     /// then), and which raise is the current one (an answer to an earlier one proves nothing).
     private var epochRaised = false
     private var raiseGeneration = 0
+    /// Redis's clock, for publish deadlines; measured on every (re)connect and heartbeat.
+    private var clock = RedisClock()
+    private var clockKnown = false
+    private let guards: PublishGuards
 
     init(bridge: RedisBridge, timings: RedisTimings, loop: LoopContext) {
         self.bridge = bridge
@@ -54,6 +64,7 @@ package final class RedisBridgeCore {
         heartbeat = bridge.prefix + "heartbeat:" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         self.loop = loop
         self.timings = timings
+        guards = PublishGuards(loop: loop)
     }
 
     deinit {
@@ -62,6 +73,13 @@ package final class RedisBridgeCore {
     }
 
     func start() {
+        let counters = bridge.counters
+        guards.onGivenUp = { counters.add(.expiredPublishes) }
+        guards.onLateAnswer = { id in
+            counters.add(.lateAnswers)
+            Output.error("redis publish: Redis answered \(id) after this hub had given up and delivered it itself")
+        }
+        publisher.holdOpenUntil = { [unowned self] in self.guards.lastCertainlyPast }
         publisher.onStateChange = { [unowned self] state in
             if state == .ready { self.loadScript() }
             self.connectionsChanged()
@@ -79,12 +97,13 @@ package final class RedisBridgeCore {
     private func beat() {
         if publisher.state == .ready && subscriber.state == .ready {
             publisher.send([Array("PUBLISH".utf8), Array(heartbeat.utf8), [UInt8(ascii: "1")]]) { _ in }
+            measureClock()
         }
         loop.schedule(after: timings.pingInterval) { [weak self] in self?.beat() }
     }
 
     private func updateReadiness() {
-        let ready = publisher.state == .ready && subscriber.state == .ready && epochRaised
+        let ready = publisher.state == .ready && subscriber.state == .ready && epochRaised && clockKnown
         bridge.ready.store(ready, ordering: .releasing)
     }
 
@@ -93,8 +112,23 @@ package final class RedisBridgeCore {
     private func connectionsChanged() {
         epochRaised = false
         raiseGeneration += 1
-        if publisher.state == .ready && subscriber.state == .ready { raiseEpoch(generation: raiseGeneration) }
+        if publisher.state == .ready && subscriber.state == .ready {
+            measureClock()
+            raiseEpoch(generation: raiseGeneration)
+        }
         updateReadiness()
+    }
+
+    private func measureClock() {
+        let sentAt = MonotonicClock.now()
+        publisher.send(.command("TIME")) { [weak self] reply in
+            guard let self, reply != nil else { return }
+            self.clock.measured(reply, sentAt: sentAt, receivedAt: MonotonicClock.now())
+            if !self.clockKnown {
+                self.clockKnown = true
+                self.updateReadiness()
+            }
+        }
     }
 
     /// Publishes sent after it on the publisher connection run after it (Redis runs one connection's commands
@@ -133,34 +167,55 @@ package final class RedisBridgeCore {
     }
 
     func publish(channels: [String], event: String, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void) {
-        let body: [[UInt8]] =
-            scriptSHA.map { [Array("EVALSHA".utf8), $0] } ?? [Array("EVAL".utf8), Array(Self.script.utf8)]
-        var arguments: [[UInt8]] = body + [Array(String(channels.count + 2).utf8)]
+        let now = MonotonicClock.now()
+        guard let deadline = clock.deadline(after: timings.publishTimeout, now: now) else {
+            bridge.counters.add(.failedPublishes)
+            return completion(nil)
+        }
+        var arguments: [[UInt8]] = [Array(String(channels.count + 2).utf8)]
         arguments.append(key("epoch"))
         arguments.append(key("sequence"))
         for channel in channels { arguments.append(key("stream:" + channel)) }
         // The candidate epoch a group gets if Redis has none yet.
-        let now = WallClock.millisecondsSinceEpoch()
-        arguments.append(Array(String(now).utf8))
+        arguments.append(Array(String(WallClock.millisecondsSinceEpoch()).utf8))
         arguments.append(Array(String(bridge.hub.configuration.replayEvents).utf8))
         arguments.append(Array(event.utf8))
         arguments.append(data)
         arguments.append(channels.count > 1 ? Array(channels.joined(separator: " ").utf8) : [])
+        arguments.append(Array(String(deadline.redis).utf8))
         for channel in channels { arguments.append(key("channel:" + channel)) }
+        let entry = guards.add(certainlyPast: deadline.certainlyPast, completion: completion)
+        send(arguments, guardedBy: entry)
+    }
+
+    /// Sends the script (by its SHA1 when Redis has it cached) with `arguments` after the command name.
+    private func send(_ arguments: [[UInt8]], guardedBy entry: PublishGuards.Entry) {
+        let body: [[UInt8]] =
+            scriptSHA.map { [Array("EVALSHA".utf8), $0] } ?? [Array("EVAL".utf8), Array(Self.script.utf8)]
         let counters = bridge.counters
-        publisher.send(arguments) { [weak self] reply in
-            if case .error(let message)? = reply, message.hasPrefix("NOSCRIPT"), let self {
-                // The cache was flushed under us: publish this one with the full text and load it again.
-                self.scriptSHA = nil
-                self.loadScript()
-                return self.publish(channels: channels, event: event, data: data, completion: completion)
+        publisher.send(body + arguments) { [weak self] reply in
+            guard let self else { return }
+            if case .error(let message)? = reply {
+                if message.hasPrefix("NOSCRIPT") {
+                    // The cache was flushed under us: send this one with the full text (same deadline) and
+                    // load it again.
+                    self.scriptSHA = nil
+                    self.loadScript()
+                    return self.send(arguments, guardedBy: entry)
+                }
+                if !message.hasPrefix("SSEHUB_EXPIRED") {
+                    counters.add(.failedPublishes)
+                } else if entry.isPending {
+                    counters.add(.expiredPublishes)
+                }
+                return self.guards.answered(entry, id: nil)
             }
             guard let text = reply?.text, let id = EventID(text) else {
                 counters.add(.failedPublishes)
-                return completion(nil)
+                return self.guards.answered(entry, id: nil)
             }
             counters.add(.published)
-            completion(id)
+            self.guards.answered(entry, id: id)
         }
     }
 

@@ -9,6 +9,8 @@ public struct RedisTimings: Sendable {
     public var pingTimeout: Duration = .seconds(3)
     public var initialBackoff: Duration = .milliseconds(100)
     public var maximumBackoff: Duration = .seconds(5)
+    /// A publish Redis has not run this long after it was sent never runs: the hub delivers it itself then.
+    public var publishTimeout: Duration = .seconds(1)
 
     public init() {}
 }
@@ -44,6 +46,13 @@ final class RedisClient {
     /// Pushes on a subscribed connection.
     var onPush: (RedisReply) -> Void = { _ in }
     private var stopped = false
+    /// Until when (monotonic nanoseconds) a failed connection must stay open and read: answers still due to
+    /// in-flight publishes would otherwise be lost although Redis runs them (see `PublishGuards`).
+    var holdOpenUntil: () -> UInt64 = { 0 }
+    /// Failed connections kept open until then; their events no longer concern this client.
+    private var lingering: [RedisConnection] = []
+    /// Which dial a connection's events come from.
+    private var dials = 0
 
     init(name: String, address: RedisAddress, timings: RedisTimings, loop: LoopContext) {
         self.name = name
@@ -61,6 +70,8 @@ final class RedisClient {
         pinger?.cancel()
         connection?.close()
         connection = nil
+        lingering.forEach { $0.close() }
+        lingering = []
     }
 
     /// Sends when ready; otherwise answers nil at once (the caller degrades rather than queueing blindly).
@@ -77,9 +88,12 @@ final class RedisClient {
     private func dial() {
         guard !stopped else { return }
         set(.connecting)
+        dials += 1
+        let dial = dials
         do {
             let connection = try RedisConnection(address: address, loop: loop) { [weak self] event in
-                self?.connectionEvent(event)
+                guard let self, dial == self.dials else { return }
+                self.connectionEvent(event)
             }
             connection.onPush = { [weak self] reply in self?.onPush(reply) }
             self.connection = connection
@@ -152,14 +166,25 @@ final class RedisClient {
         deadline?.cancel()
         pinger?.cancel()
         unansweredPingSince = nil
-        let closing = connection
+        if let closing = connection { linger(closing) }
         connection = nil
-        closing?.close()
         if case .down = state {} else { set(.down(reason)) }
         let jitter = Double.random(in: 0.8...1.2)
         let delay = Duration.nanoseconds(Int64(Double(backoff.nanoseconds) * jitter))
         backoff = min(backoff * 2, timings.maximumBackoff)
         loop.schedule(after: delay) { [weak self] in self?.dial() }
+    }
+
+    /// Closes a failed connection, or keeps it reading until the answers still due to it are overdue.
+    private func linger(_ closing: RedisConnection) {
+        let now = MonotonicClock.now()
+        let until = holdOpenUntil()
+        guard until > now else { return closing.close() }
+        lingering.append(closing)
+        loop.schedule(after: .nanoseconds(Int64(until - now))) { [weak self, weak closing] in
+            closing?.close()
+            self?.lingering.removeAll { $0 === closing }
+        }
     }
 
     private func set(_ new: State) {
