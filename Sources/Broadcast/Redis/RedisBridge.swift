@@ -81,6 +81,8 @@ public final class RedisBridge: PublishRelay {
                     ("expiredPublishes", .number(Double(counters.read(.expiredPublishes)))),
                     ("lateAnswers", .number(Double(counters.read(.lateAnswers)))),
                     ("behindPosition", .number(Double(counters.read(.behindPosition)))),
+                    ("backfilled", .number(Double(counters.read(.backfilled)))),
+                    ("gapResets", .number(Double(counters.read(.gapResets)))),
                 ])
             )
         ]
@@ -96,6 +98,10 @@ final class RedisBridgeCounters: Sendable {
         case expiredPublishes
         /// Answered by Redis after this hub had given up: those events were delivered twice, under two ids.
         case lateAnswers
+        /// Missed while the subscribed connection was down and recovered from the channels' streams.
+        case backfilled
+        /// `reset` events sent to live streams for events missed in such a gap that could not be recovered.
+        case gapResets
     }
 
     private let values = Mutex<[Int]>(Array(repeating: 0, count: Counter.allCases.count))

@@ -4,11 +4,19 @@ import SSEHub
 /// The loop side of a `RedisBridge`: two Redis connections (a subscribed connection cannot publish), the set
 /// of channels this hub subscribes to in Redis, and the publish script. Lives on the hub's loop 0.
 package final class RedisBridgeCore {
-    private let bridge: RedisBridge
-    private let publisher: RedisClient
+    let bridge: RedisBridge
+    let publisher: RedisClient
     private let subscriber: RedisClient
     /// Channels subscribed in Redis: exactly those with local subscribers (never a pattern of all).
     private var subscribed: Set<String> = []
+    /// The newest id heard from Redis (or, before any, the group's newest when this hub joined): what a
+    /// re-subscription must recover the events after (`GapBackfill`).
+    var lastHeard: EventID?
+    /// The recovery of what the latest gap in the subscription missed, while it runs.
+    var backfill: GapBackfill?
+    /// While held live messages are replayed after a recovery: the channels it read and the newest id it
+    /// found, so an event both supplied goes out once.
+    var suppliedByBackfill: (channels: Set<String>, through: EventID)?
     /// This hub's heartbeat channel: the publisher connection publishes to it every ping interval and the
     /// subscriber connection must see it, which proves the whole pub/sub path alive.
     private let heartbeat: String
@@ -42,10 +50,12 @@ package final class RedisBridgeCore {
     /// own, or gives them while this runs, the group's next ids must rise above them (else its streams' ids
     /// would go backwards and resumes from them would replay or skip). So each reconnection of a hub moves the
     /// group to a new epoch (a millisecond of the clock): ids keep rising, and a resume across it is exact.
+    /// Returns the group's newest id before the raise (empty for a new group).
     static let raiseEpochScript = """
         local epoch = redis.call('GET', KEYS[1])
         if not epoch or tonumber(epoch) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[2]) end
-        return 1
+        if not epoch then return '' end
+        return epoch .. '-' .. (redis.call('GET', KEYS[2]) or '0')
         """
     /// Whether the group's epoch was raised since both connections last came up (the bridge is ready only
     /// then), and which raise is the current one (an answer to an earlier one proves nothing).
@@ -85,6 +95,7 @@ package final class RedisBridgeCore {
             self.connectionsChanged()
         }
         subscriber.onStateChange = { [unowned self] state in
+            self.backfill = nil
             if state == .ready { self.resubscribe() }
             self.connectionsChanged()
         }
@@ -116,6 +127,7 @@ package final class RedisBridgeCore {
             measureClock()
             raiseEpoch(generation: raiseGeneration)
         }
+        startBackfillIfReady()
         updateReadiness()
     }
 
@@ -138,7 +150,7 @@ package final class RedisBridgeCore {
         let highestLocal = bridge.hub.position.epoch + Hub.localEpochSpreadLimit
         let candidate = max(WallClock.millisecondsSinceEpoch(), highestLocal + 1)
         publisher.send([
-            Array("EVAL".utf8), Array(Self.raiseEpochScript.utf8), [UInt8(ascii: "1")], key("epoch"),
+            Array("EVAL".utf8), Array(Self.raiseEpochScript.utf8), [UInt8(ascii: "2")], key("epoch"), key("sequence"),
             Array(String(highestLocal + 1).utf8), Array(String(candidate).utf8),
         ]) { [weak self] reply in
             // No answer: the connection failed and will be redialled, raising again.
@@ -148,12 +160,13 @@ package final class RedisBridgeCore {
                 // refusing readiness for ever would help nobody.
                 Output.error("redis publish: cannot raise the group's epoch: \(message)")
             }
+            if self.lastHeard == nil, let tip = reply.text.flatMap({ EventID($0) }) { self.lastHeard = tip }
             self.epochRaised = true
             self.updateReadiness()
         }
     }
 
-    private func key(_ suffix: String) -> [UInt8] { Array((bridge.prefix + suffix).utf8) }
+    func key(_ suffix: String) -> [UInt8] { Array((bridge.prefix + suffix).utf8) }
 
     /// The script's SHA1 once Redis has it cached: broadcasts then send `EVALSHA` and 40 bytes instead of the
     /// script's text. A restarted Redis has lost its cache, so it is loaded again on every (re)connect.
@@ -219,77 +232,6 @@ package final class RedisBridgeCore {
         }
     }
 
-    /// The stream entries of `channel` after `id`, for a resume on a hub that never heard them. nil when the
-    /// stream cannot prove it holds everything after `id`: more than `limit` newer entries, or a stream
-    /// trimmed to its cap whose oldest entry is newer than `id`. Three pipelined commands, one round trip.
-    func history(
-        channel: String, after id: EventID, limit: Int, completion: @escaping @Sendable ([RelayedEvent]?) -> Void
-    ) {
-        let stream = key("stream:" + channel)
-        let answers = HistoryAnswers(completion: completion, after: id, limit: limit)
-        publisher.send([
-            Array("XRANGE".utf8), stream, Array("(\(id)".utf8), [UInt8(ascii: "+")],
-            Array("COUNT".utf8), Array(String(limit + 1).utf8),
-        ]) {
-            answers.entries = $0; answers.finish()
-        }
-        publisher.send([Array("XLEN".utf8), stream]) {
-            answers.length = $0; answers.finish()
-        }
-        publisher.send([
-            Array("XRANGE".utf8), stream, [UInt8(ascii: "-")], [UInt8(ascii: "+")], Array("COUNT".utf8),
-            [UInt8(ascii: "1")],
-        ]) {
-            answers.oldest = $0; answers.finish()
-        }
-    }
-
-    /// Collects the three answers of a history fetch (all on loop 0).
-    private final class HistoryAnswers {
-        let completion: @Sendable ([RelayedEvent]?) -> Void
-        let after: EventID
-        let limit: Int
-        var entries: RedisReply??
-        var length: RedisReply??
-        var oldest: RedisReply??
-        private var pending = 3
-
-        init(completion: @escaping @Sendable ([RelayedEvent]?) -> Void, after: EventID, limit: Int) {
-            self.completion = completion
-            self.after = after
-            self.limit = limit
-        }
-
-        func finish() {
-            pending -= 1
-            guard pending == 0 else { return }
-            guard case .array(let items)?? = entries, case .integer(let count)?? = length else {
-                return completion(nil)
-            }
-            let events = items.compactMap(RedisBridgeCore.storedEvent)
-            guard events.count == items.count, events.count <= limit else { return completion(nil) }
-            // A stream trimmed to its cap whose oldest entry is newer than the client's id may have lost
-            // events in between.
-            if count >= limit, case .array(let first)?? = oldest,
-                let stored = first.first.flatMap(RedisBridgeCore.storedEvent), after < stored.id
-            {
-                return completion(nil)
-            }
-            completion(events)
-        }
-    }
-
-    /// A stream entry `[id, [e, event, d, data]]` as an event.
-    package static func storedEvent(_ entry: RedisReply) -> RelayedEvent? {
-        guard case .array(let parts) = entry, parts.count == 2, let id = parts[0].text.flatMap({ EventID($0) }),
-            case .array(let fields) = parts[1], fields.count == 4, case .string(let data) = fields[3]
-        else { return nil }
-        let event = fields[1].text ?? ""
-        // Any Redis client may XADD: an event name with CR or LF would inject SSE fields into every stream.
-        guard EventEncoder.isValidFieldValue(event.utf8) else { return nil }
-        return RelayedEvent(id: id, event: event.isEmpty ? nil : event, data: data)
-    }
-
     /// Subscribes in Redis to `channel` if it has local subscribers and unsubscribes if not. The channel table
     /// is the truth, so transitions reported by two loops in either order still end right.
     func reconcile(_ channel: String) {
@@ -308,17 +250,27 @@ package final class RedisBridgeCore {
     private func resubscribe() {
         subscribed = Set(bridge.hub.channelsWithLocalSubscribers())
         bridge.counters.set(.subscribedChannels, subscribed.count)
+        let names = subscribed.sorted()
         subscriber.sendSubscription(
-            [Array("SUBSCRIBE".utf8), Array(heartbeat.utf8)] + subscribed.sorted().map { key("channel:" + $0) })
+            [Array("SUBSCRIBE".utf8), Array(heartbeat.utf8)] + names.map { key("channel:" + $0) })
+        if let after = lastHeard, let last = names.last {
+            backfill = GapBackfill(after: after, channels: names, lastConfirmation: bridge.prefix + "channel:" + last)
+        }
     }
 
     /// The multi-channel event delivered last, and to which channels: its other messages follow at once.
     private var lastSpread: (id: EventID, channels: [String])?
 
     /// A pub/sub push: `message`, channel, envelope. Anything malformed is counted and skipped.
-    private func received(_ reply: RedisReply) {
-        guard case .array(let parts) = reply, parts.count == 3, parts[0].text == "message" else { return }
+    func received(_ reply: RedisReply) {
+        guard case .array(let parts) = reply, parts.count == 3 else { return }
+        if let backfill, parts[0].text == "subscribe", parts[1].text == backfill.lastConfirmation {
+            backfill.confirm()
+            return startBackfillIfReady()
+        }
+        guard parts[0].text == "message" else { return }
         if parts[1].text == heartbeat { return subscriber.markAlive() }
+        if let backfill { return backfill.hold(reply) }
         let prefix = bridge.prefix + "channel:"
         guard let name = parts[1].text, name.hasPrefix(prefix), case .string(let envelope) = parts[2],
             let (id, event, spread, data) = Self.parseEnvelope(
@@ -333,6 +285,8 @@ package final class RedisBridgeCore {
             return
         }
         bridge.counters.add(.received)
+        if let supplied = suppliedByBackfill, id <= supplied.through, supplied.channels.contains(channel) { return }
+        lastHeard = max(lastHeard ?? id, id)
         guard let targets = deliveryTargets(channel: channel, id: id, spread: spread) else { return }
         if !bridge.hub.deliverRelayed(channels: targets, id: id, event: event, data: data) {
             bridge.counters.add(.behindPosition)

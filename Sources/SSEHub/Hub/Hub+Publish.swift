@@ -97,7 +97,7 @@ extension Hub {
 
     /// Queues `message` for `loop` under the publish lock; a loop that must be woken is added to `wake` (woken
     /// after the lock is released), and the calling loop's own share needs no wake-up at all.
-    private func queue(_ message: LoopMessage, to loop: Int, fromLoop: Int?, wake: inout [LoopHandle]) {
+    func queue(_ message: LoopMessage, to loop: Int, fromLoop: Int?, wake: inout [LoopHandle]) {
         if loop == fromLoop {
             loops[loop].enqueueFromOwnThread(message)
         } else if loops[loop].enqueue(message) {

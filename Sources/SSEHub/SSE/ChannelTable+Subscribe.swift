@@ -122,14 +122,22 @@ extension ChannelTable {
     /// The named `reset` event: the data says why and for which channels; the id is `position`, so the next
     /// reconnect resumes exactly from here.
     package static func resetFrame(
-        position: EventID, reason: String, channels: [String], lastEventID: String
+        position: EventID, reason: String, channels: [String], lastEventID: String, sequence: UInt64 = 0
     ) -> Frame {
-        let data = JSONValue.object([
+        Frame(
+            bytes: EventEncoder.encode(
+                id: position.description, event: "reset",
+                data: resetData(reason: reason, channels: channels, lastEventID: lastEventID)),
+            sequence: sequence, id: position)
+    }
+
+    /// The data of a `reset` event: `{"reason", "channels", "lastEventId"}`.
+    package static func resetData(reason: String, channels: [String], lastEventID: String) -> [UInt8] {
+        JSONValue.object([
             ("reason", .string(reason)),
             ("channels", .array(channels.map(JSONValue.string))),
             ("lastEventId", .string(lastEventID)),
-        ])
-        return Frame(bytes: EventEncoder.encode(id: position.description, event: "reset", data: data.serialized()))
+        ]).serialized()
     }
 }
 

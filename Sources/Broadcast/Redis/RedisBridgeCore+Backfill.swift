@@ -1,0 +1,57 @@
+import SSEHub
+
+extension RedisBridgeCore {
+    /// Reads every re-subscribed channel's stream once Redis has confirmed the subscription (then nothing more
+    /// is missed) and the publisher connection can ask.
+    func startBackfillIfReady() {
+        guard let fill = backfill, fill.confirmed, !fill.started, publisher.state == .ready else { return }
+        fill.start()
+        for channel in fill.channels {
+            history(channel: channel, after: fill.after, limit: bridge.hub.configuration.replayEvents) {
+                [weak self] events in
+                guard let self, self.backfill === fill, fill.add(events, of: channel) else { return }
+                self.finish(fill)
+            }
+        }
+    }
+
+    /// Delivers what the streams held in id order, resets the channels they could not account for, then lets
+    /// the live messages held meanwhile through, without those the streams already supplied.
+    private func finish(_ fill: GapBackfill) {
+        backfill = nil
+        let counters = bridge.counters
+        var through = fill.after
+        var behind: [String] = []
+        for event in fill.merged {
+            if bridge.hub.deliverRelayed(channels: event.channels, id: event.id, event: event.event, data: event.data) {
+                counters.add(.backfilled)
+            } else {
+                // Below the position: this hub gave ids of its own above it while cut off.
+                counters.add(.behindPosition)
+                behind += event.channels.filter { !behind.contains($0) }
+            }
+            through = max(through, event.id)
+        }
+        lastHeard = max(lastHeard ?? through, through)
+        if !fill.unproven.isEmpty {
+            counters.add(.gapResets)
+            bridge.hub.reportGap(
+                in: fill.unproven,
+                reason: "events were published while this hub was cut off from Redis and the stored history "
+                    + "no longer holds them all")
+        }
+        if !behind.isEmpty {
+            counters.add(.gapResets)
+            bridge.hub.reportGap(
+                in: behind,
+                reason: "events were published while this hub was cut off from Redis and gave ids of its own "
+                    + "above theirs")
+        }
+        suppliedByBackfill = (Set(fill.channels), through)
+        for push in fill.held { received(push) }
+        suppliedByBackfill = nil
+        if fill.unproven.isEmpty && behind.isEmpty && !fill.merged.isEmpty {
+            Output.line("redis subscribe: recovered \(fill.merged.count) events published while this hub was away")
+        }
+    }
+}

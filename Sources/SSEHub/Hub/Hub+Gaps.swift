@@ -1,0 +1,46 @@
+extension Hub {
+    /// Tells every live subscriber of `channels` that events of theirs were lost and cannot be supplied: a
+    /// relay cut off from its broker missed them and the broker's history no longer proves them, or they
+    /// would take the streams' ids backwards. Each stream gets one `reset` naming the channels (its id is the
+    /// position, so a reconnect resumes from here), and each channel's coverage restarts here, so a resume from
+    /// before it is fetched from the relay or reset, never replayed from a ring with a hole in it.
+    ///
+    /// - Parameters:
+    ///   - channels: the channels that lost events; unknown names are skipped.
+    ///   - reason: why, for the `reset` event's data.
+    public func reportGap(in channels: [String], reason: String) {
+        guard !channels.isEmpty else { return }
+        let data = ChannelTable.resetData(reason: reason, channels: channels, lastEventID: "")
+        let text = String(decoding: data, as: UTF8.self)
+        var wake: [LoopHandle] = []
+        var overflowed: [EventStreamSink] = []
+        table.withLock { table in
+            let position = table.position
+            let frame = Frame(
+                bytes: EventEncoder.encode(id: position.description, event: "reset", data: data),
+                sequence: table.nextSequence(), id: position)
+            var perLoop = [[UInt64]](repeating: [], count: loops.count)
+            for name in channels {
+                table.withRecord(name) { record in
+                    record.coverageStart = max(record.coverageStart, position)
+                    for (loop, count) in record.loopSubscribers.enumerated() where count > 0 {
+                        perLoop[loop].append(record.key)
+                    }
+                    for stream in record.streams
+                    where stream.yield(HubEvent(id: position, channel: name, event: "reset", data: text)) {
+                        overflowed.append(stream)
+                    }
+                }
+            }
+            for sink in overflowed { table.detach(sink) }
+            // One message per loop: a stream of several of these channels gets the reset once.
+            for (loop, keys) in perLoop.enumerated() where !keys.isEmpty {
+                let message: LoopMessage =
+                    keys.count == 1 ? .deliver(frame, channel: keys[0]) : .deliverMany(frame, channels: keys)
+                queue(message, to: loop, fromLoop: nil, wake: &wake)
+            }
+        }
+        for loop in wake { loop.signal() }
+        for sink in overflowed { sink.finish() }
+    }
+}
