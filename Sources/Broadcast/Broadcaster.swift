@@ -108,6 +108,17 @@ public final class Broadcaster: Sendable {
         try hub.subscribe(channels: channels)
     }
 
+    /// Calls `observer` with a channel and its number of subscribers whenever that changes: across the group
+    /// when the hub shares a Redis (`RedisBridge.observeGroupPresence`), else on this hub
+    /// (`Hub.observePresence`). It must not block, and may broadcast.
+    public func observePresence(_ observer: @escaping @Sendable (_ channel: String, _ subscribers: Int) -> Void) {
+        if let bridge = hub.relay as? RedisBridge {
+            bridge.observeGroupPresence(observer)
+        } else {
+            hub.observePresence(observer)
+        }
+    }
+
     /// Stops the hub: no new connections, every stream ended, loop threads joined.
     public func shutdown() {
         hub.shutdown()

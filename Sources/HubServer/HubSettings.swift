@@ -117,6 +117,10 @@ enum HubSettings {
             "redis-publish-timeout", "HUB_REDIS_PUBLISH_TIMEOUT", "SECONDS",
             "a publish Redis has not run by then never runs there; this hub delivers it alone",
             \.redisTimings.publishTimeout),
+        duration(
+            "redis-presence-ttl", "HUB_REDIS_PRESENCE_TTL", "SECONDS",
+            "how long this hub's subscriber counts stay in the group's presence totals unless refreshed",
+            \.redisTimings.presenceTTL),
         HubSetting(
             flag: "dev-templates", environment: "HUB_DEV_TEMPLATES", placeholder: "",
             help: "re-read changed templates on each render", defaultValue: { $0.hub.reloadTemplates ? "on" : "off" },

@@ -12,6 +12,7 @@ public final class RedisBridge: PublishRelay {
     let hub: Hub
     let ready = Atomic<Bool>(false)
     let counters = RedisBridgeCounters()
+    private let groupObservers = Mutex<[@Sendable (_ channel: String, _ subscribers: Int) -> Void]>([])
 
     /// Attaches a bridge to `hub` and starts connecting. Until Redis answers, the hub delivers locally.
     @discardableResult
@@ -24,6 +25,13 @@ public final class RedisBridge: PublishRelay {
             let core = RedisBridgeCore(bridge: bridge, timings: timings, loop: loop)
             loop.retain(core)
             core.start()
+        }
+        // Every hub writes its counts, observed here or not, so the group's totals are whole.
+        // Weak: the hub holds its observers, and must be freed after `shutdown`.
+        hub.observePresence { [weak hub] channel, count in
+            hub?.run(onLoop: 0) { loop in
+                loop.attachment(RedisBridgeCore.self)?.presence.localChanged(channel, to: count)
+            }
         }
         return bridge
     }
@@ -59,6 +67,24 @@ public final class RedisBridge: PublishRelay {
             core.history(channel: channel, after: id, limit: limit, completion: completion)
         }
         return true
+    }
+
+    /// Calls `observer` with a channel and its number of subscribers across the group (every hub sharing this
+    /// Redis) whenever that total changes: "3 people viewing" alike on every hub. While Redis is unreachable the
+    /// observer hears this hub's own counts. A hub that dies drops out of the totals within
+    /// `RedisTimings.presenceTTL`. Counts already standing when the first observer arrives are heard from
+    /// their next change. The observer runs on the hub's loop 0: it must not block, and may broadcast.
+    public func observeGroupPresence(_ observer: @escaping @Sendable (_ channel: String, _ subscribers: Int) -> Void) {
+        let first = groupObservers.withLock { observers in
+            observers.append(observer)
+            return observers.count == 1
+        }
+        guard first else { return }
+        hub.run(onLoop: 0) { loop in loop.attachment(RedisBridgeCore.self)?.hearPresence() }
+    }
+
+    func notifyGroupPresence(channel: String, subscribers: Int) {
+        for observer in groupObservers.withLock({ $0 }) { observer(channel, subscribers) }
     }
 
     public func interestChanged(channel: String, interested: Bool) {

@@ -65,6 +65,7 @@ package final class RedisBridgeCore {
     private var clock = RedisClock()
     private var clockKnown = false
     private let guards: PublishGuards
+    let presence: GroupPresence
 
     init(bridge: RedisBridge, timings: RedisTimings, loop: LoopContext) {
         self.bridge = bridge
@@ -75,6 +76,8 @@ package final class RedisBridgeCore {
         self.loop = loop
         self.timings = timings
         guards = PublishGuards(loop: loop)
+        presence = GroupPresence(
+            bridge: bridge, publisher: publisher, member: heartbeat, ttl: timings.presenceTTL, loop: loop)
     }
 
     deinit {
@@ -100,6 +103,7 @@ package final class RedisBridgeCore {
             self.connectionsChanged()
         }
         subscriber.onPush = { [unowned self] reply in self.received(reply) }
+        presence.start()
         publisher.start()
         subscriber.start()
         beat()
@@ -116,6 +120,7 @@ package final class RedisBridgeCore {
     private func updateReadiness() {
         let ready = publisher.state == .ready && subscriber.state == .ready && epochRaised && clockKnown
         bridge.ready.store(ready, ordering: .releasing)
+        presence.connected = ready
     }
 
     /// Whenever a connection comes or goes, the bridge is unready until both are up and the group's epoch is
@@ -246,13 +251,21 @@ package final class RedisBridgeCore {
         bridge.counters.set(.subscribedChannels, subscribed.count)
     }
 
+    /// Starts hearing the group's presence totals (the first group observer arrived).
+    func hearPresence() {
+        guard !presence.hearing else { return }
+        presence.startHearing()
+        subscriber.sendSubscription([Array("SUBSCRIBE".utf8), Array(presence.channel.utf8)])
+    }
+
     /// After a (re)connect: one pipelined SUBSCRIBE for every channel with local subscribers.
     private func resubscribe() {
         subscribed = Set(bridge.hub.channelsWithLocalSubscribers())
         bridge.counters.set(.subscribedChannels, subscribed.count)
         let names = subscribed.sorted()
+        let always = [heartbeat] + (presence.hearing ? [presence.channel] : [])
         subscriber.sendSubscription(
-            [Array("SUBSCRIBE".utf8), Array(heartbeat.utf8)] + names.map { key("channel:" + $0) })
+            [Array("SUBSCRIBE".utf8)] + always.map { Array($0.utf8) } + names.map { key("channel:" + $0) })
         if let after = lastHeard, let last = names.last {
             backfill = GapBackfill(after: after, channels: names, lastConfirmation: bridge.prefix + "channel:" + last)
         }
@@ -270,6 +283,12 @@ package final class RedisBridgeCore {
         }
         guard parts[0].text == "message" else { return }
         if parts[1].text == heartbeat { return subscriber.markAlive() }
+        if parts[1].text == presence.channel {
+            guard case .string(let message) = parts[2], presence.heard(message) else {
+                return bridge.counters.add(.malformed)
+            }
+            return
+        }
         if let backfill { return backfill.hold(reply) }
         let prefix = bridge.prefix + "channel:"
         guard let name = parts[1].text, name.hasPrefix(prefix), case .string(let envelope) = parts[2],

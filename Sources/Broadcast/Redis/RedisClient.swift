@@ -11,6 +11,9 @@ public struct RedisTimings: Sendable {
     public var maximumBackoff: Duration = .seconds(5)
     /// A publish Redis has not run this long after it was sent never runs: the hub delivers it itself then.
     public var publishTimeout: Duration = .seconds(1)
+    /// How long a hub's subscriber counts stay in the group's presence totals unless refreshed (every third
+    /// of it): a hub that dies falls out of them within this.
+    public var presenceTTL: Duration = .seconds(15)
 
     public init() {}
 }
