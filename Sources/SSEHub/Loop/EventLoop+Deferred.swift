@@ -7,9 +7,10 @@ extension EventLoop {
     ) {
         connection.deferredCount &+= 1
         let ticket = connection.deferredCount
-        connection.pendingAnswer = Connection.PendingAnswer(
-            ticket: ticket, since: MonotonicClock.now(), keepAlive: request.keepAlive,
-            head: request.method == "HEAD")
+        connection.state = .awaitingAnswer(
+            Connection.PendingAnswer(
+                ticket: ticket, since: MonotonicClock.now(), keepAlive: request.keepAlive,
+                head: request.method == "HEAD"))
         updateInterest(connection)
         let (handle, fd, generation) = (self.handle, connection.fd, connection.generation)
         start { answer in
@@ -23,26 +24,23 @@ extension EventLoop {
         guard let connection = connection(for: fd), connection.generation == generation,
             let pending = connection.pendingAnswer, pending.ticket == ticket
         else { return }
-        switch answer {
-        case .response(let response):
+        switch Hub.action(for: answer, keepAlive: pending.keepAlive, head: pending.head) {
+        case .respond(let response, _, _):
             finishDeferred(connection, with: response)
-        case .eventStream where pending.head:
-            var head = HTTPResponse(
-                status: .ok, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")])
-            head.declaresLength = false
-            finishDeferred(connection, with: head)
-        case .eventStream(let stream):
+        case .stream(let stream, let keepAlive):
             // The connection becomes a stream: whatever was pipelined after the request is never answered.
-            connection.pendingAnswer = nil
-            startStream(stream, on: connection, keepAlive: pending.keepAlive)
+            connection.state = .http
+            startStream(stream, on: connection, keepAlive: keepAlive)
             updateInterest(connection)
+        case .await:
+            break  // an answer is never another wait
         }
     }
 
     /// The tick's check: a deferred answer older than the head timeout becomes a 503 (the handler may still
     /// complete; `deliverDeferred` then drops it).
-    func expireDeferred(_ connection: Connection, now: UInt64) {
-        guard let pending = connection.pendingAnswer, now > pending.since,
+    func expireDeferred(_ connection: Connection, _ pending: Connection.PendingAnswer, now: UInt64) {
+        guard now > pending.since,
             now - pending.since >= configuration.headTimeout.nanoseconds
         else { return }
         let error = HTTPError(
@@ -53,7 +51,7 @@ extension EventLoop {
     /// Sends the answer, then carries on with held pipelined requests and reading.
     private func finishDeferred(_ connection: Connection, with response: HTTPResponse) {
         guard let pending = connection.pendingAnswer else { return }
-        connection.pendingAnswer = nil
+        connection.state = .http
         respond(response, to: connection, keepAlive: pending.keepAlive, head: pending.head)
         resumeReading(connection)
     }

@@ -1,9 +1,12 @@
 extension EventLoop {
     /// Asks the relay for the history of each channel this hub never heard, for a stream resuming here. Live
     /// events for the stream are held back meanwhile, so the history goes out first.
-    func fetchHistory(_ fetches: [(channel: String, after: EventID)], for connection: Connection, relay: PublishRelay) {
-        connection.pendingFetches = fetches.count
-        connection.resumeAfter = fetches.first?.after
+    func fetchHistory(
+        _ fetches: [(channel: String, after: EventID)], for connection: Connection, _ stream: StreamState,
+        relay: PublishRelay
+    ) {
+        stream.pendingFetches = fetches.count
+        stream.resumeAfter = fetches.first?.after
         let (handle, fd, generation, limit) = (handle, connection.fd, connection.generation, configuration.replayEvents)
         for fetch in fetches {
             let channel = fetch.channel
@@ -17,37 +20,38 @@ extension EventLoop {
     /// One channel's history arrived. When all have, the stream gets them merged in id order, a `reset` for
     /// any that could not be fetched, then the live events held back, without those the history already had.
     func receivedHistory(fd: Int32, generation: UInt32, channel: String, events: [RelayedEvent]?) {
-        guard let connection = connection(for: fd), connection.generation == generation, connection.pendingFetches > 0
+        guard let connection = connection(for: fd), connection.generation == generation,
+            let stream = connection.stream, stream.pendingFetches > 0
         else { return }
         if let events {
-            connection.fetchedHistory += events.map(\.frame)
+            stream.fetchedHistory += events.map(\.frame)
         } else {
-            connection.fetchFailures.append(channel)
+            stream.fetchFailures.append(channel)
         }
-        connection.pendingFetches -= 1
-        guard connection.pendingFetches == 0 else { return }
+        stream.pendingFetches -= 1
+        guard stream.pendingFetches == 0 else { return }
         var seen = Set<EventID>()
-        let history = connection.fetchedHistory.sorted { $0.id! < $1.id! }.filter { seen.insert($0.id!).inserted }
+        let history = stream.fetchedHistory.sorted { $0.id! < $1.id! }.filter { seen.insert($0.id!).inserted }
         for frame in history { connection.outbound.append(frame) }
-        if !connection.fetchFailures.isEmpty {
+        if !stream.fetchFailures.isEmpty {
             let position = hub.table.withLock { $0.position }
             connection.outbound.append(
                 ChannelTable.resetFrame(
                     position: position, reason: "Last-Event-ID is older than the stored history",
-                    channels: connection.fetchFailures, lastEventID: connection.resumeAfter?.description ?? ""))
+                    channels: stream.fetchFailures, lastEventID: stream.resumeAfter?.description ?? ""))
         }
         let newest = history.last?.id
         var liveAfter = false
-        for frame in connection.heldLive where newest == nil || newest! < frame.id! {
+        for frame in stream.heldLive where newest == nil || newest! < frame.id! {
             connection.outbound.append(frame)
             liveAfter = true
         }
         // Unless a newer live event already went out, the history's newest may still arrive live.
-        connection.historyThrough = liveAfter ? nil : newest
-        connection.fetchedHistory = []
-        connection.heldLive = []
-        connection.heldLiveBytes = 0
-        connection.fetchFailures = []
+        stream.historyThrough = liveAfter ? nil : newest
+        stream.fetchedHistory = []
+        stream.heldLive = []
+        stream.heldLiveBytes = 0
+        stream.fetchFailures = []
         markDirty(connection)
     }
 }

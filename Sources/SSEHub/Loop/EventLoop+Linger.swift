@@ -13,7 +13,7 @@ extension EventLoop {
     /// The answer that ends the connection has been written: linger, or close at once when the client has
     /// already finished sending (EOF seen) or the connection is a stream (its client sends nothing).
     func closeAfterAnswer(_ connection: Connection) {
-        guard connection.phase == .http, !connection.readClosed, running else {
+        guard connection.speaksHTTP, !connection.readClosed, running else {
             close(connection)
             return
         }
@@ -22,7 +22,7 @@ extension EventLoop {
             close(connection)
             return
         }
-        connection.phase = .lingering(
+        connection.state = .lingering(
             until: MonotonicClock.now() + Self.lingerNanoseconds, bytesLeft: Self.lingerBytes)
         connection.closeAfterFlush = false
         connection.waitingForDrain = false
@@ -33,11 +33,11 @@ extension EventLoop {
 
     /// Bytes that arrived while lingering are dropped; past the byte bound the connection closes.
     func discardWhileLingering(_ count: Int, on connection: Connection) {
-        guard case .lingering(let until, let bytesLeft) = connection.phase else { return }
+        guard case .lingering(let until, let bytesLeft) = connection.state else { return }
         if count >= bytesLeft {
             close(connection)
         } else {
-            connection.phase = .lingering(until: until, bytesLeft: bytesLeft - count)
+            connection.state = .lingering(until: until, bytesLeft: bytesLeft - count)
         }
     }
 }

@@ -18,7 +18,7 @@ extension EventLoop {
             }
             guard count > 0 else {
                 // The peer closed its side: finish sending queued responses, then close.
-                if connection.phase == .http && !connection.outbound.isEmpty {
+                if connection.speaksHTTP && !connection.outbound.isEmpty {
                     // Half-closed: stop reading (EOF stays readable forever) but keep writing what is queued.
                     connection.closeAfterFlush = true
                     connection.readClosed = true
@@ -35,14 +35,14 @@ extension EventLoop {
                 }
                 return
             }
-            if case .lingering = connection.phase {
+            if case .lingering = connection.state {
                 discardWhileLingering(count, on: connection)
                 continue
             }
             let now = MonotonicClock.now()
             connection.lastActivity = now
             // A stream's client has nothing more to say; what it sends is dropped unread.
-            guard connection.phase == .http, !connection.closeAfterFlush else { continue }
+            guard connection.speaksHTTP, !connection.closeAfterFlush else { continue }
             parse(UnsafeRawBufferPointer(rebasing: scratch[0..<count]), for: connection, now: now)
             if count < scratch.count { return }
         }
@@ -50,7 +50,7 @@ extension EventLoop {
 
     func parse(_ input: UnsafeRawBufferPointer, for connection: Connection, now: UInt64) {
         var rest = input
-        while !rest.isEmpty && connection.phase == .http && !connection.closeAfterFlush {
+        while !rest.isEmpty && connection.speaksHTTP && !connection.closeAfterFlush {
             if connection.pendingAnswer != nil || holdForBackpressure(connection) {
                 // Pipelined requests wait until the deferred answer before them has gone out, or until the
                 // answers before them have been sent.
@@ -73,7 +73,7 @@ extension EventLoop {
             }
         }
         if !connection.parser.isMidRequest { connection.requestStartedAt = nil }
-        if connection.phase == .http { _ = holdForBackpressure(connection) }
+        if connection.speaksHTTP { _ = holdForBackpressure(connection) }
     }
 
     /// A client may pipeline requests and never read (RFC 9112 §9.3.2): past `maxUnsentAnswerBytes` of unsent
@@ -98,21 +98,12 @@ extension EventLoop {
     }
 
     private func dispatch(_ request: HTTPRequest, on connection: Connection) {
-        let result = hub.router.route(request, hub: hub, loopIndex: handle.index, peer: connection.fd)
-        switch result {
-        case .response(let response):
-            respond(response, to: connection, keepAlive: request.keepAlive, head: request.method == "HEAD")
-        case .eventStream where request.method == "HEAD":
-            // HEAD describes the stream without opening it (RFC 9110 §9.3.2).
-            var head = HTTPResponse(
-                status: .ok, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")])
-            head.declaresLength = false
-            respond(head, to: connection, keepAlive: request.keepAlive, head: true)
-        case .eventStream(let stream):
-            startStream(stream, on: connection, keepAlive: request.keepAlive)
-        case .deferred(let start):
-            awaitDeferred({ answer in start { answer(.response($0)) } }, for: request, on: connection)
-        case .deferredAnswer(let start):
+        switch hub.action(for: request, loopIndex: handle.index, peer: connection.fd) {
+        case .respond(let response, let keepAlive, let head):
+            respond(response, to: connection, keepAlive: keepAlive, head: head)
+        case .stream(let stream, let keepAlive):
+            startStream(stream, on: connection, keepAlive: keepAlive)
+        case .await(let start):
             awaitDeferred(start, for: request, on: connection)
         }
     }

@@ -19,13 +19,13 @@ extension EventLoop {
             for name in plan.newlyInterested { relay.interestChanged(channel: name, interested: true) }
         }
         hub.reportPresence()
-        connection.phase = .stream
+        let stream = StreamState(now: MonotonicClock.now())
+        connection.state = .stream(stream)
         connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
         enqueue(streamHead(), to: connection)
         for frame in plan.frames { enqueue(frame, to: connection) }
-        connection.lastSequence = plan.frames.last?.sequence ?? 0
-        connection.sharedStream = plan.sharedStream
-        connection.lastQueuedAt = MonotonicClock.now()
+        stream.lastSequence = plan.frames.last?.sequence ?? 0
+        stream.sharedStream = plan.sharedStream
         for entry in plan.entries {
             let channel =
                 channels[entry.key]
@@ -34,11 +34,11 @@ extension EventLoop {
                     channels[entry.key] = created
                     return created
                 }()
-            connection.memberships.append(.init(key: entry.key, index: channel.members.count))
-            channel.members.append(.init(connection: connection, floor: entry.floor))
+            stream.memberships.append(.init(key: entry.key, index: channel.members.count))
+            channel.members.append(.init(connection: connection, stream: stream, floor: entry.floor))
         }
         hub.stats.add(.openStreams)
-        if let relay, !plan.fetches.isEmpty { fetchHistory(plan.fetches, for: connection, relay: relay) }
+        if let relay, !plan.fetches.isEmpty { fetchHistory(plan.fetches, for: connection, stream, relay: relay) }
     }
 
     /// The fan-out: hands one shared frame to every subscriber of the channel on this loop. No copies, no
@@ -47,25 +47,25 @@ extension EventLoop {
         guard let channel = channels[key] else { return }
         let highWater = configuration.highWaterBytes
         for member in channel.members {
-            let connection = member.connection
-            guard frame.sequence > member.floor, frame.sequence != connection.lastSequence,
+            let (connection, stream) = (member.connection, member.stream)
+            guard frame.sequence > member.floor, frame.sequence != stream.lastSequence,
                 !connection.closeAfterFlush
             else { continue }
-            if let through = connection.historyThrough {
+            if let through = stream.historyThrough {
                 if let id = frame.id, id <= through { continue }
-                connection.historyThrough = nil
+                stream.historyThrough = nil
             }
-            connection.lastSequence = frame.sequence
-            connection.lastQueuedAt = turnTime
-            let holding = connection.pendingFetches > 0
+            stream.lastSequence = frame.sequence
+            stream.lastQueuedAt = turnTime
+            let holding = stream.pendingFetches > 0
             if holding {
                 // Resuming from relay history: live events wait until the history has gone out.
-                connection.heldLive.append(frame)
-                connection.heldLiveBytes += frame.count
+                stream.heldLive.append(frame)
+                stream.heldLiveBytes += frame.count
             } else {
                 connection.outbound.append(frame)
             }
-            if connection.outbound.backlogBytes + connection.heldLiveBytes > highWater {
+            if connection.outbound.backlogBytes + stream.heldLiveBytes > highWater {
                 // Too slow: drop it rather than buffer without bound; its browser resumes by Last-Event-ID.
                 doomSlow(connection)
             } else if !holding {
@@ -83,25 +83,25 @@ extension EventLoop {
     }
 
     /// Removes a closing stream from this loop's member lists and from the channel table.
-    func leaveChannels(_ connection: Connection) {
+    func leaveChannels(_ stream: StreamState) {
         var names: [String] = []
-        for membership in connection.memberships {
+        for membership in stream.memberships {
             guard let channel = channels[membership.key] else { continue }
             names.append(channel.name)
             let last = channel.members.count - 1
             if membership.index != last {
                 let moved = channel.members[last]
                 channel.members[membership.index] = moved
-                if let slot = moved.connection.memberships.firstIndex(where: { $0.key == membership.key }) {
-                    moved.connection.memberships[slot].index = membership.index
+                if let slot = moved.stream.memberships.firstIndex(where: { $0.key == membership.key }) {
+                    moved.stream.memberships[slot].index = membership.index
                 }
             }
             channel.members.removeLast()
             if channel.members.isEmpty { channels[membership.key] = nil }
         }
-        connection.memberships = []
+        stream.memberships = []
         let abandoned = hub.table.withLock {
-            $0.unsubscribe(loop: handle.index, names: names, sharedStream: connection.sharedStream)
+            $0.unsubscribe(loop: handle.index, names: names, sharedStream: stream.sharedStream)
         }
         if let relay = hub.relay {
             for name in abandoned { relay.interestChanged(channel: name, interested: false) }

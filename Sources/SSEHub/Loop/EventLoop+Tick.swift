@@ -8,18 +8,18 @@ extension EventLoop {
         let headTimeout = configuration.headTimeout.nanoseconds
         let idleTimeout = configuration.idleTimeout.nanoseconds
         for case let connection? in connections {
-            switch connection.phase {
-            case .stream:
+            switch connection.state {
+            case .stream(let stream):
                 // Only streams with nothing sent for the whole interval: busy ones need no comment.
-                if now - connection.lastQueuedAt >= keepalive && connection.outbound.isEmpty {
-                    connection.lastQueuedAt = now
+                if now - stream.lastQueuedAt >= keepalive && connection.outbound.isEmpty {
+                    stream.lastQueuedAt = now
                     enqueue(Self.keepaliveFrame, to: connection)
                 }
+            case .awaitingAnswer(let pending):
+                // Waiting for a deferred answer is not idleness: it gets its own deadline, and a 503.
+                expireDeferred(connection, pending, now: now)
             case .http:
-                if connection.pendingAnswer != nil {
-                    // Waiting for a deferred answer is not idleness: it gets its own deadline, and a 503.
-                    expireDeferred(connection, now: now)
-                } else if let started = connection.requestStartedAt, now - started >= headTimeout {
+                if let started = connection.requestStartedAt, now - started >= headTimeout {
                     // Too slow to send its request: answer 408 and close (slowloris defence).
                     connection.requestStartedAt = nil
                     connection.parser = HTTPRequestParser(limits: configuration.parserLimits)

@@ -30,7 +30,7 @@ extension EventLoop {
     /// Writes what the socket takes. `EPOLLOUT` is asked for only after a short write, and dropped once the
     /// queue drains.
     func flush(_ connection: Connection) {
-        guard connection.phase != .closed else { return }
+        guard !connection.isClosed else { return }
         do {
             switch try connection.outbound.flush(fd: connection.fd, vectors: iovecs) {
             case .drained:

@@ -108,7 +108,7 @@ final class EventLoop {
         // An earlier report in this batch may have closed the fd, and a new connection may hold it now.
         guard let connection = connection(for: event.fd), connection.generation == event.generation else { return }
         if event.writable { flush(connection) }
-        if event.readable && connection.phase != .closed && !connection.readClosed { readable(connection) }
+        if event.readable && !connection.isClosed && !connection.readClosed { readable(connection) }
     }
 
     func connection(for fd: Int32) -> Connection? {
@@ -135,9 +135,9 @@ final class EventLoop {
 
     /// Closes now: unregisters, releases the descriptor, leaves every channel.
     func close(_ connection: Connection) {
-        guard connection.phase != .closed else { return }
-        if connection.phase == .stream { leaveChannels(connection) }
-        connection.phase = .closed
+        guard !connection.isClosed else { return }
+        if let stream = connection.stream { leaveChannels(stream) }
+        connection.state = .closed
         connection.outbound.discard()
         selector.deregister(fd: connection.fd)
         connections[Int(connection.fd)] = nil
