@@ -44,6 +44,8 @@ let package = Package(
             name: "loadgen", dependencies: ["LoadGenCore", "CLinuxSys", "SSEHub"], path: "Benchmarks/LoadGen"),
         .testTarget(name: "LoadGenTests", dependencies: ["LoadGenCore"]),
         .executableTarget(name: "template-bench", dependencies: ["SSEHub"], path: "Benchmarks/TemplateBench"),
+        // The demo site's sign-ups, logins and page renders over HTTP (Benchmarks/run drives it).
+        .executableTarget(name: "app-bench", path: "Benchmarks/AppBench"),
         // The chaos soak (Benchmarks/soak): its driver and subscriber workers, and a hub that publishes in-process.
         .executableTarget(name: "soak", dependencies: ["CLinuxSys"], path: "Benchmarks/Soak"),
         .executableTarget(name: "soak-hub", dependencies: ["Broadcast"], path: "Benchmarks/SoakHub"),
