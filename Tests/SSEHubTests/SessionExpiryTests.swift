@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 
 /// Sliding sessions over sockets and a real SQLite file: when the server moves a session's expiry, the
-/// browser's cookie moves with it.
+/// browser's cookie moves with it; a session past its expiry is logged out and its row deleted.
 @Suite struct SessionExpiryTests {
     /// Seconds since the epoch, moved by the test: a day or a month passes in one call.
     final class MovableClock: Sendable {
@@ -97,5 +97,46 @@ import Testing
             #expect(expired.status == 303 && expired.header("Location") == "/login")
             #expect(try database.query("SELECT count(*) FROM sessions").first?.first == 0)
         }
+    }
+
+    @Test func anExpiredSessionIsLoggedOutEverywhereAndItsRowDeleted() throws {
+        let pages = AccountPagesTests()
+        let (hub, path) = try pages.startHub()
+        let database = try SQLiteDatabase(path: path)
+        let ageEverySession = "UPDATE sessions SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) - 1"
+        func sessionCount() throws -> SQLiteValue? { try database.query("SELECT count(*) FROM sessions").first?.first }
+
+        let browser = TestBrowser(port: hub.port)
+        #expect(try pages.signUp(browser, email: "old@example.com").status == 303)
+        #expect(try browser.get("/account").status == 200)
+
+        // A browser's navigation: to the login page, the stale cookie deleted, the row gone.
+        try database.execute(ageEverySession)
+        let page = try browser.get("/account")
+        #expect(page.status == 303 && page.header("Location") == "/login")
+        #expect(page.header("Set-Cookie") == "ssehub_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax")
+        #expect(try sessionCount() == 0)
+
+        // htmx and JSON clients get a 401 saying why (htmx follows HX-Redirect to the login page).
+        let visitor = TestBrowser(port: hub.port)
+        let token = try #require(TestBrowser.csrfToken(in: try visitor.get("/login")))
+        let login = [("csrf_token", token), ("email", "old@example.com"), ("password", "correct horse")]
+        #expect(try visitor.post("/login", login).status == 303)
+        let cookie = try #require(visitor.cookies["ssehub_session"])
+        try database.execute(ageEverySession)
+        for headers in [[("HX-Request", "true")], [("Accept", "application/json")]] {
+            let answer = try TestSocket(port: hub.port).exchange(
+                "GET", "/account", headers: headers + [("Cookie", "ssehub_session=\(cookie)")])
+            #expect(answer.status == 401 && answer.text.contains("log in to see this page"), "\(headers)")
+            #expect(answer.header("HX-Redirect") == "/login")
+            #expect(answer.header("Set-Cookie")?.hasPrefix("ssehub_session=; Max-Age=0") == true)
+        }
+        #expect(try sessionCount() == 0)
+
+        // No cookie, or one that is not a token, is the same logged-out answer; a live session still opens.
+        #expect(try TestHTTP.get(hub.port, "/account").header("Location") == "/login")
+        #expect(try TestHTTP.get(hub.port, "/account", headers: [("Cookie", "ssehub_session=x")]).status == 303)
+        #expect(try pages.signUp(TestBrowser(port: hub.port), email: "new@example.com").status == 303)
+        #expect(try sessionCount() == 1)
     }
 }
