@@ -8,8 +8,11 @@ public struct AccountPolicy: Sendable {
     public var maximumEmailBytes = 254
     /// Sessions slide: each use moves expiry to now plus this (30 days)...
     public var sessionLifetime: Int64 = 30 * 24 * 3600
-    /// ...but at most once per this interval, so reading pages does not write on every request.
-    public var sessionExtensionInterval: Int64 = 3600
+    /// ...but at most once per this interval (a day), so reading pages neither writes SQLite nor re-sends the
+    /// cookie on every request. Every slide re-sends the cookie with a full `Max-Age`, so browser and server
+    /// always agree on the expiry; the price of the interval is that an idle session ends between 29 and 30
+    /// days after its last use.
+    public var sessionExtensionInterval: Int64 = 24 * 3600
     /// After `throttleFailures` failed logins for one email or one address within `throttleWindow` seconds,
     /// logins from them are refused until the oldest failure leaves the window.
     public var throttleFailures = 5

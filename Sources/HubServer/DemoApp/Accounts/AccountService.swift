@@ -4,6 +4,10 @@ public struct Session: Sendable, Equatable {
     public let user: User
     public let csrfToken: String
     public let expiresAt: Int64
+    /// This lookup moved `expiresAt` forward. The browser must then get the cookie again with the new
+    /// lifetime (RFC 6265 §5.2.2: `Max-Age` counts from when the browser receives it), or it drops the cookie
+    /// at the old expiry while the server still holds the session.
+    public var wasExtended = false
 }
 
 /// How a login went. Unknown email and wrong password are one case, with one message and one cost.
@@ -89,12 +93,14 @@ public final class AccountService {
         let time = now()
         let hash = token.storedHash
         guard let found = try sessions.find(tokenHash: hash, now: time) else { return nil }
-        var expiresAt = found.expiresAt
-        if time + policy.sessionLifetime - expiresAt >= policy.sessionExtensionInterval {
-            expiresAt = time + policy.sessionLifetime
-            try sessions.extend(tokenHash: hash, to: expiresAt)
+        var session = Session(token: token, user: found.user, csrfToken: found.csrfToken, expiresAt: found.expiresAt)
+        if time + policy.sessionLifetime - found.expiresAt >= policy.sessionExtensionInterval {
+            session = Session(
+                token: token, user: found.user, csrfToken: found.csrfToken, expiresAt: time + policy.sessionLifetime,
+                wasExtended: true)
+            try sessions.extend(tokenHash: hash, to: session.expiresAt)
         }
-        return Session(token: token, user: found.user, csrfToken: found.csrfToken, expiresAt: expiresAt)
+        return session
     }
 
     /// Ends the session on the server: the cookie's token opens nothing afterwards.

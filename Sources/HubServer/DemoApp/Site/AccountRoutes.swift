@@ -3,7 +3,6 @@ import SSEHub
 /// Sign-up, login and logout: server-rendered forms, checked for CSRF, with the work on the site's pool.
 struct AccountRoutes {
     let site: DemoSite
-    static let sessionCookie = "ssehub_session"
     /// Before login, forms carry this visitor token (double submit: the cookie and the field must agree).
     static let visitorCookie = "ssehub_visitor"
 
@@ -104,7 +103,7 @@ struct AccountRoutes {
 
     static func logOut(_ request: HTTPRequest, _ context: RequestContext, _ site: DemoSite) throws -> RouteResult {
         let form = try request.formFields()
-        guard let token = request.cookie(named: sessionCookie).flatMap(Token.init) else {
+        guard let token = SessionCookie.token(in: request) else {
             throw HTTPError(.forbidden, "not logged in")
         }
         return site.work { worker in
@@ -117,7 +116,7 @@ struct AccountRoutes {
             }
             try worker.accounts.logOut(token)
             var response = HTTPResponse.redirect(to: "/")
-            response.setCookie(.expiring(sessionCookie))
+            response.setCookie(.expiring(SessionCookie.name))
             return response
         }
     }
@@ -126,7 +125,7 @@ struct AccountRoutes {
     static func loggedIn(_ session: Session, site: DemoSite) -> HTTPResponse {
         var response = HTTPResponse.redirect(to: "/")
         response.setCookie(
-            cookie(sessionCookie, session.token.text, site: site, maxAge: Int(site.settings.accounts.sessionLifetime)))
+            SessionCookie.issuing(session.token, lifetime: site.settings.accounts.sessionLifetime, site: site))
         return response
     }
 }

@@ -11,6 +11,9 @@ public struct DemoSettings: Sendable {
     /// `Secure` on cookies: on when the site is served over HTTPS (behind a proxy), off for plain HTTP.
     public var secureCookies = false
     public var accounts = AccountPolicy()
+    /// Seconds since the Unix epoch, for session expiry and login throttling. The system clock; a test that
+    /// must cross a day or a month sets its own.
+    public var clock: @Sendable () -> Int64 = { Int64(time(nil)) }
 
     public init() {}
 }
@@ -20,9 +23,9 @@ public final class DemoWorker {
     public let database: SQLiteDatabase
     public let accounts: AccountService
 
-    init(database: SQLiteDatabase, policy: AccountPolicy) {
+    init(database: SQLiteDatabase, policy: AccountPolicy, clock: @escaping @Sendable () -> Int64) {
         self.database = database
-        accounts = AccountService(database: database, policy: policy) { Int64(time(nil)) }
+        accounts = AccountService(database: database, policy: policy, now: clock)
     }
 }
 
@@ -42,7 +45,9 @@ public final class DemoSite: Sendable {
         let pool = try WorkerPool<DemoWorker>(
             name: "demo", threads: settings.workers, queueLimit: settings.queueLimit
         ) { _ in
-            DemoWorker(database: try SQLiteDatabase(path: settings.databasePath), policy: settings.accounts)
+            DemoWorker(
+                database: try SQLiteDatabase(path: settings.databasePath), policy: settings.accounts,
+                clock: settings.clock)
         }
         return DemoSite(settings: settings, pool: pool)
     }
@@ -55,6 +60,7 @@ public final class DemoSite: Sendable {
     /// Adds the site's routes.
     public func register(in router: inout RouterBuilder) {
         AccountRoutes(site: self).register(in: &router)
+        AccountPage(site: self).register(in: &router)
     }
 
     /// Lets queued work finish and stops the workers.
