@@ -168,12 +168,12 @@ if len(sys.argv) > 4 and os.path.exists(sys.argv[4]) and os.path.getsize(sys.arg
     out.append("The demo site in the hub's own process, driven over loopback HTTP by `app-bench` as a browser would "
                "(visitor cookie, CSRF field, `Sec-Fetch-Site`), 4 clients on keep-alive connections, 5 s per phase. "
                "A sign-up hashes the password with Argon2id (19 MiB, 2 passes, 1 lane) and inserts the user and a "
-               "session; a login verifies the hash and creates a session; a page is `GET /` for a logged-in user "
+               "session; a login verifies the hash and creates a session; a page is `GET /account` for a logged-in user "
                "(the session looked up on the worker pool, a Mustache page rendered). Both hashes run on the "
                "worker pool, never on a loop.\n")
     out.append("| operation | per second | latency p50 (ms) | p99 (ms) | hub CPU per operation (ms) | failures |")
     out.append("|---|---|---|---|---|---|")
-    labels = {"signup": "sign-up (`POST /signup`)", "login": "login (`POST /login`)", "page": "page render (`GET /`)"}
+    labels = {"signup": "sign-up (`POST /signup`)", "login": "login (`POST /login`)", "page": "page render (`GET /account`)"}
     for line in open(sys.argv[4]):
         if line.strip():
             a = json.loads(line)

@@ -4,7 +4,7 @@ import Synchronization
 
 /// app-bench: the demo site's own costs, over loopback HTTP as a browser drives it: sign-ups (an Argon2id hash
 /// and two inserts each), logins (a hash verified, a session created) and page renders for a logged-in user
-/// (a session looked up on the worker pool, a Mustache page rendered). Prints one JSON line per phase with
+/// (`GET /account`: a session looked up on the worker pool, a Mustache page rendered). Prints one JSON line per phase with
 /// operations/s, latency p50/p99 and the hub's CPU per operation. Bounded: each phase runs `seconds`.
 ///   app-bench PORT HUB_PID [seconds (5)] [concurrent clients (4)]
 let arguments = CommandLine.arguments
@@ -147,6 +147,6 @@ measure(
     }
 ) { _, client, _ in
     // The logged-in page, which greets its user by name.
-    guard let page = client.get("/"), page.status == 200 else { return false }
+    guard let page = client.get("/account"), page.status == 200 else { return false }
     return PageClient.find(Array("Bench ".utf8), in: page.body) != nil
 }
