@@ -59,6 +59,7 @@ func serve(_ server: ServerConfiguration) -> Int32 {
         Output.error("hub: cannot start on \(configuration.host):\(configuration.port): \(error)")
         return 1
     }
+    site.followPresence(on: broadcaster)
     // RFC 3986 §3.2.2: an IPv6 literal in a URL goes in brackets.
     let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
     Output.line("hub: listening on http://\(host):\(broadcaster.hub.port) with \(configuration.loops) loops")

@@ -61,7 +61,7 @@ def main():
                     failures.append("a message was inserted as markup")
             expect(first.locator("input[name=data]")).to_have_value("")
 
-            # Sign up through the form: lands home, with an HttpOnly session cookie.
+            # Sign up through the form: lands on the boards, with an HttpOnly session cookie.
             context = browser.new_context()
             page = watch(context.new_page())
             page.goto(base + "/signup")
@@ -73,7 +73,7 @@ def main():
             expect(page.locator("#email")).to_have_value("browser@example.com")
             page.fill("#password", "long enough password")
             page.click("button[type=submit]")
-            page.wait_for_url(base + "/")
+            page.wait_for_url(base + "/boards")
             cookies = {cookie["name"]: cookie for cookie in context.cookies()}
             session = cookies.get("ssehub_session")
             if not session or not session["httpOnly"] or session["sameSite"] != "Lax":

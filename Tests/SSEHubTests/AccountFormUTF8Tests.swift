@@ -60,6 +60,6 @@ import Testing
         #expect(hub.isRunning)
 
         let accepted = try post { _, good in TestBrowser.encoded(good) }
-        #expect(accepted.status == 303 && accepted.header("Location") == "/")
+        #expect(accepted.status == 303 && accepted.header("Location") == "/boards")
     }
 }

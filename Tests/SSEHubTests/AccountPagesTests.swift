@@ -33,7 +33,7 @@ import Testing
         let (hub, database) = try startHub()
         let browser = TestBrowser(port: hub.port)
         let done = try signUp(browser, email: "ada@example.com")
-        #expect(done.status == 303 && done.header("Location") == "/")
+        #expect(done.status == 303 && done.header("Location") == "/boards")
         let cookie = done.headers.first { $0.0 == "Set-Cookie" && $0.1.hasPrefix("ssehub_session=") }?.1 ?? ""
         #expect(cookie.contains("Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax"))
         // Acknowledged means stored: the file has the user after the hub dies without a chance to flush.

@@ -121,9 +121,10 @@ struct AccountRoutes {
         }
     }
 
-    /// After sign-up or login: the session cookie and a redirect home (303, so a reload does not post again).
+    /// After sign-up or login: the session cookie and a redirect to the boards (303, so a reload does not post
+    /// again).
     static func loggedIn(_ session: Session, site: DemoSite) -> HTTPResponse {
-        var response = HTTPResponse.redirect(to: "/")
+        var response = HTTPResponse.redirect(to: "/boards")
         response.setCookie(
             SessionCookie.issuing(session.token, lifetime: site.settings.accounts.sessionLifetime, site: site))
         return response

@@ -22,9 +22,11 @@ public struct DemoSettings: Sendable {
 public final class DemoWorker {
     public let database: SQLiteDatabase
     public let accounts: AccountService
+    public let boards: BoardService
 
     init(database: SQLiteDatabase, policy: AccountPolicy, clock: @escaping @Sendable () -> Int64) {
         self.database = database
+        boards = BoardService(database: database, now: clock)
         accounts = AccountService(database: database, policy: policy, now: clock)
     }
 }
@@ -35,6 +37,8 @@ public final class DemoWorker {
 public final class DemoSite: Sendable {
     public let settings: DemoSettings
     let pool: WorkerPool<DemoWorker>
+    /// Orders each board's changes: committed and broadcast one at a time (see `BoardLive`).
+    let boardLocks = BoardLocks()
 
     /// Opens (creating) the database, brings its schema up to date once, then starts the workers, each with
     /// its own connection.
@@ -60,6 +64,9 @@ public final class DemoSite: Sendable {
     /// Adds the site's routes.
     public func register(in router: inout RouterBuilder) {
         AccountRoutes(site: self).register(in: &router)
+        BoardPages(site: self).register(in: &router)
+        BoardActions(site: self).register(in: &router)
+        router.use(BoardChannelGate(site: self))
         AccountPage(site: self).register(in: &router)
     }
 

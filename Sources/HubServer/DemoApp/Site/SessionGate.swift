@@ -41,6 +41,29 @@ struct SessionGate {
         }
     }
 
+    /// Answers `request` with `page(worker, session)`, the session nil for a visitor (a public board is
+    /// theirs to read). A slid session's cookie follows, as in `requireSession`.
+    func optionalSession(
+        _ request: HTTPRequest,
+        _ page: @escaping @Sendable (DemoWorker, Session?) throws -> HTTPResponse
+    ) -> RouteResult {
+        let token = SessionCookie.token(in: request)
+        return site.work { worker in
+            let session = try token.flatMap { try worker.accounts.session(for: $0) }
+            var response: HTTPResponse
+            do {
+                response = try page(worker, session)
+            } catch let error as HTTPError {
+                response = error.response
+            }
+            if let session, session.wasExtended {
+                response.setCookie(
+                    SessionCookie.issuing(session.token, lifetime: worker.accounts.policy.sessionLifetime, site: site))
+            }
+            return response
+        }
+    }
+
     static func loggedOut(_ request: HTTPRequest, hadCookie: Bool) -> HTTPResponse {
         var response: HTTPResponse
         if request.isHTMX || request.headers["Accept"]?.contains("application/json") == true {

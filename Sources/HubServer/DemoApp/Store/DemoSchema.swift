@@ -34,6 +34,45 @@ public enum DemoSchema {
                 """,
                 "CREATE INDEX login_failures_email ON login_failures(email, at)",
                 "CREATE INDEX login_failures_address ON login_failures(address, at)",
-            ])
+            ]),
+        Migration(
+            version: 2,
+            [
+                // The board's newest event id is stored with every change (after its broadcast), so a page
+                // rendered from the database subscribes from exactly where that data stands.
+                """
+                CREATE TABLE boards (
+                  id INTEGER PRIMARY KEY,
+                  name TEXT NOT NULL,
+                  owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                  visibility TEXT NOT NULL CHECK (visibility IN ('private', 'public')),
+                  last_event_id TEXT NOT NULL DEFAULT '',
+                  created_at INTEGER NOT NULL
+                )
+                """,
+                // The owner is a member too: one check answers "may edit".
+                """
+                CREATE TABLE board_members (
+                  board_id INTEGER NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+                  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                  added_at INTEGER NOT NULL,
+                  PRIMARY KEY (board_id, user_id)
+                ) WITHOUT ROWID
+                """,
+                "CREATE INDEX board_members_user ON board_members(user_id)",
+                """
+                CREATE TABLE cards (
+                  id INTEGER PRIMARY KEY,
+                  board_id INTEGER NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+                  column_name TEXT NOT NULL CHECK (column_name IN ('todo', 'doing', 'done')),
+                  title TEXT NOT NULL,
+                  body TEXT NOT NULL,
+                  position INTEGER NOT NULL,
+                  version INTEGER NOT NULL DEFAULT 1,
+                  updated_at INTEGER NOT NULL
+                )
+                """,
+                "CREATE INDEX cards_board ON cards(board_id, column_name, position)",
+            ]),
     ]
 }
