@@ -115,3 +115,36 @@ import Testing
         #expect(try site.stream(bob, board: board, lastEventID: stream.lastEventID).readHead() == 403)
     }
 }
+
+/// Two hubs sharing one Redis and one database file: a change made through hub A reaches a stream on hub B.
+@Suite(.serialized) struct BoardGroupTests {
+    @Test func aChangeMadeOnOneHubAppearsOnTheOther() throws {
+        let redis = try RedisServer()
+        let database = SQLiteDatabaseFile.fresh()
+        let arguments = [
+            "--web-root", DemoSiteTests.webRoot, "--database", database, "--redis", "127.0.0.1:\(redis.port)",
+        ]
+        let (a, b) = (try HubProcess(arguments: arguments), try HubProcess(arguments: arguments))
+        for hub in [a, b] {
+            try eventually("the hub joined Redis") { (try? TestHTTP.get(hub.port, "/health/ready"))?.status == 200 }
+        }
+        let siteA = BoardFixture(hub: a, database: database)
+        let siteB = BoardFixture(hub: b, database: database)
+        let ada = try siteA.user("Ada")
+        let board = try siteA.board(ada, visibility: "public")
+        let onB = try siteB.stream(nil, board: board)
+        #expect(try onB.readHead() == 200)
+        try eventually("hub B subscribed to the board in Redis") {
+            (try? redis.command("PUBSUB NUMSUB ssehub:channel:board:\(board)"))?.hasSuffix(":1\r\n") == true
+        }
+        _ = try siteA.card(ada, board: board, title: "Made on A")
+        try eventually("the card on hub B") {
+            try? onB.waitForEvents(onB.events.count + 1, timeout: 0.2)
+            return BoardLiveTests.cardEvents(onB).contains { $0.contains("Made on A") }
+        }
+        // The page B renders from the shared file subscribes from the id A's change went out with.
+        let page = try TestBrowser(port: b.port).get("/boards/\(board)")
+        #expect(page.text.contains("Made on A"))
+        #expect(try BoardFixture.lastEventID(in: page) == onB.events.last { $0.data.contains("Made on A") }?.id)
+    }
+}

@@ -6,6 +6,11 @@ struct BoardFixture {
     let hub: HubProcess
     let database: String
 
+    init(hub: HubProcess, database: String) {
+        self.hub = hub
+        self.database = database
+    }
+
     init() throws {
         database = SQLiteDatabaseFile.fresh()
         hub = try HubProcess(arguments: ["--web-root", DemoSiteTests.webRoot, "--database", database, "--loops", "2"])
