@@ -5,9 +5,9 @@ import Testing
 /// order, as htmx out-of-band fragments; a page rendered from the database subscribes from the id its data
 /// stands at; presence counts viewers; a removed member is told in-band.
 @Suite struct BoardLiveTests {
-    /// The `board` events that carry a card (presence counts go out on the same event name).
+    /// The board's unnamed events that carry a card (presence counts go out the same way).
     static func cardEvents(_ client: SSEClient) -> [String] {
-        client.events.filter { $0.event == "board" && $0.data.contains("card-") }.map(\.data)
+        client.events.filter { $0.event == "message" && $0.data.contains("card-") }.map(\.data)
     }
 
     @Test func everyChangeReachesEveryOpenStreamOnceInCommitOrder() throws {

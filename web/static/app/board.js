@@ -4,13 +4,21 @@
   var status = document.getElementById("connection");
   function show(text) { if (status) status.textContent = text; }
 
+  // htmx 2's SSE extension names its events htmx:sse*, htmx 4's htmx:*:sse:*; the page may use either.
   document.body.addEventListener("htmx:sseOpen", function () { show("live"); });
-  // EventSource reconnects by itself, sending Last-Event-ID (WHATWG HTML §9.2.3); the hub replays what was
+  document.body.addEventListener("htmx:after:sse:connection", function () { show("live"); });
+  // The stream reconnects by itself, sending Last-Event-ID (WHATWG HTML §9.2.3); the hub replays what was
   // missed, or sends `reset`, on which the columns are fetched again.
   document.body.addEventListener("htmx:sseError", function () { show("reconnecting…"); });
+  document.body.addEventListener("htmx:sse:error", function () { show("reconnecting…"); });
 
-  // This user was removed from the board: the hub's stream said so in-band and htmx closed it.
-  document.body.addEventListener("htmx:sseClose", function () {
+  // This user was removed from the board: the hub's stream said so in-band and htmx closed it (htmx 4 also
+  // reports a close when the element goes away, with another reason).
+  document.body.addEventListener("htmx:sse:close", function (event) {
+    if (event.detail && event.detail.reason === "message") removed();
+  });
+  document.body.addEventListener("htmx:sseClose", removed);
+  function removed() {
     var board = document.getElementById("live-board");
     if (board) {
       var notice = document.createElement("p");
@@ -20,11 +28,16 @@
       board.replaceWith(notice);
     }
     show("closed");
-  });
+  }
 
   // A new card's form empties once the card is saved; the card itself arrives through the stream.
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
     if (event.detail.successful && form.matches && form.matches("form.new-card")) form.reset();
+  });
+  document.body.addEventListener("htmx:after:request", function (event) {
+    var form = event.target, ctx = event.detail && event.detail.ctx;
+    var ok = ctx && ctx.response && ctx.response.status >= 200 && ctx.response.status < 300;
+    if (ok && form.matches && form.matches("form.new-card")) form.reset();
   });
 })();

@@ -3,13 +3,19 @@ import SSEHub
 import Synchronization
 
 /// A committed board change, rendered once and broadcast on the board's channel as htmx out-of-band swaps
-/// (one SSE event `board`; each fragment names the element it replaces, appends to or deletes), then its id
-/// stored with the board. Runs on a worker after the change's transaction has committed.
+/// (one unnamed SSE event; each fragment names the element it replaces, appends to or deletes), then its id
+/// stored with the board. Unnamed, because htmx 4 swaps only unnamed messages (named ones become DOM events)
+/// and htmx 2 swaps them as `message`: one broadcast serves pages of either. Runs on a worker after the change's transaction has committed.
 ///
 /// Changes of one board go out in commit order: each is committed and broadcast under that board's lock, so
 /// two workers saving at once cannot publish in the other order (a later version overwritten by an earlier).
+/// Pages read the board under the same lock, so the id a page subscribes from is the one its data stands at
+/// (a page read between a commit and its broadcast would show the change and then receive it again). Across
+/// hubs sharing one file the lock does not reach: there, a page rendered in that instant may show a new card
+/// twice until reloaded.
 struct BoardLive {
-    static let event = "board"
+    /// No `event:` field: the SSE type `message` (WHATWG HTML §9.2.6).
+    static let event: String? = nil
     let hub: Hub
     let locks: BoardLocks
 
@@ -32,7 +38,10 @@ struct BoardLive {
         let channel = Board.channel(boardID)
         let (template, context): (String, TemplateValue)
         switch change {
-        case .cardCreated(let card), .cardMoved(let card, _):
+        case .cardCreated(let card):
+            (template, context) = ("boards/live/card-created", BoardContexts.card(card))
+        case .cardMoved(let card, _):
+            // Out of its column, into the other's end.
             (template, context) = ("boards/live/card-placed", BoardContexts.card(card))
         case .cardEdited(let card):
             (template, context) = ("boards/live/card-edited", BoardContexts.card(card, oob: true))

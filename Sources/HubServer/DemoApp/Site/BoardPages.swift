@@ -14,22 +14,33 @@ struct BoardPages {
             }
         }
         router.add("GET", "/boards/{id}") { request, context in
-            let (hub, id) = (context.hub, try Self.id(context, "id"))
+            let (hub, id, htmx4) = (context.hub, try Self.id(context, "id"), try Self.wantsHTMX4(request))
             return gate.optionalSession(request) { worker, session in
                 try Self.answering {
-                    let (board, access) = try worker.boards.open(id, userID: session?.user.id)
-                    return try PageRenderer.page(
-                        .ok, "boards/show", try Self.show(board, access, worker, session), hub: hub)
+                    // Under the board's lock: the data and the id it stands at agree (see `BoardLive`).
+                    let shown = try site.boardLocks.withLock(id) {
+                        let (board, access) = try worker.boards.open(id, userID: session?.user.id)
+                        return try Self.show(board, access, worker, session)
+                    }
+                    guard case .object(var fields) = shown else {
+                        return .html(.internalServerError, "")
+                    }
+                    fields["htmx4"] = .bool(htmx4)
+                    return try PageRenderer.page(.ok, "boards/show", .object(fields), hub: hub)
                 }
             }
         }
         router.add("GET", "/boards/{id}/columns") { request, context in
-            let (hub, id) = (context.hub, try Self.id(context, "id"))
+            let (hub, id, htmx4) = (context.hub, try Self.id(context, "id"), try Self.wantsHTMX4(request))
             return gate.optionalSession(request) { worker, session in
                 try Self.answering {
                     let (board, _) = try worker.boards.open(id, userID: session?.user.id)
-                    let columns = BoardContexts.columns(of: board, cards: try worker.boards.cards(of: board))
-                    return try PageRenderer.page(.ok, "boards/columns", columns, hub: hub)
+                    let cards = try site.boardLocks.withLock(id) { try worker.boards.cards(of: board) }
+                    guard case .object(var columns) = BoardContexts.columns(of: board, cards: cards) else {
+                        return .html(.internalServerError, "")
+                    }
+                    columns["htmx4"] = .bool(htmx4)
+                    return try PageRenderer.page(.ok, "boards/columns", .object(columns), hub: hub)
                 }
             }
         }
@@ -45,7 +56,12 @@ struct BoardPages {
         router.add("GET", "/boards/{id}/editor/close") { _, _ in
             .response(.html(.ok, ""))
         }
-        _ = site
+    }
+
+    /// `?htmx=4` serves the board with htmx 4 and its SSE extension (`hx-sse:connect`) instead of htmx 2's
+    /// (`hx-ext="sse"`): the same broadcasts drive both.
+    static func wantsHTMX4(_ request: HTTPRequest) throws(HTTPError) -> Bool {
+        try request.queryValues(named: "htmx").last == "4"
     }
 
     static func id(_ context: RequestContext, _ name: String) throws(HTTPError) -> Int64 {
