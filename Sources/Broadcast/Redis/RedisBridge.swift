@@ -44,7 +44,7 @@ public final class RedisBridge: PublishRelay {
 
     public var isReady: Bool { ready.load(ordering: .acquiring) }
 
-    public func relay(
+    package func relay(
         channels: [String], event: String?, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void
     ) -> Bool {
         guard isReady else {
@@ -58,7 +58,7 @@ public final class RedisBridge: PublishRelay {
         return true
     }
 
-    public func history(
+    package func history(
         channel: String, after id: EventID, limit: Int, completion: @escaping @Sendable ([RelayedEvent]?) -> Void
     ) -> Bool {
         guard isReady else { return false }
@@ -87,11 +87,11 @@ public final class RedisBridge: PublishRelay {
         for observer in groupObservers.withLock({ $0 }) { observer(channel, subscribers) }
     }
 
-    public func interestChanged(channel: String, interested: Bool) {
+    package func interestChanged(channel: String, interested: Bool) {
         hub.run(onLoop: 0) { loop in loop.attachment(RedisBridgeCore.self)?.reconcile(channel) }
     }
 
-    public var health: [(String, JSONValue)] {
+    package var health: [(String, JSONValue)] {
         [
             (
                 "redis",
