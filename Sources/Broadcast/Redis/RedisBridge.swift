@@ -7,7 +7,9 @@ import Synchronization
 /// This facade is the hub's `PublishRelay` and is safe from any thread; the work happens in a
 /// `RedisBridgeCore` on the hub's loop 0, on the same epoll as the hub's connections.
 public final class RedisBridge: PublishRelay {
+    /// The Redis the bridge connects to.
     public let address: RedisAddress
+    /// Prefixed to every Redis key and channel the bridge uses, so groups can share one Redis.
     public let prefix: String
     let hub: Hub
     let ready = Atomic<Bool>(false)
@@ -42,6 +44,8 @@ public final class RedisBridge: PublishRelay {
         self.prefix = prefix
     }
 
+    /// Whether the bridge is connected to Redis and in step with the group (`GET /health/ready`). While it is
+    /// false, broadcasts are delivered by this hub alone.
     public var isReady: Bool { ready.load(ordering: .acquiring) }
 
     package func relay(

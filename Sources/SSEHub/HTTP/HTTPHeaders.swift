@@ -4,6 +4,7 @@ public struct HTTPHeaders: Sendable {
     package let storage: [UInt8]
     package let fields: [(name: Range<Int>, value: Range<Int>)]
 
+    /// No fields (a request built by code, for testing a route).
     public init() {
         storage = []
         fields = []
@@ -14,6 +15,7 @@ public struct HTTPHeaders: Sendable {
         self.fields = fields
     }
 
+    /// The number of fields, repeated names counted each time.
     public var count: Int { fields.count }
 
     /// The first value of `name`, or nil.

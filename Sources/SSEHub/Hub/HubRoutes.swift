@@ -56,6 +56,7 @@ extension Hub {
             ] + (relay?.health ?? []))
     }
 
+    /// The hub's version, as `GET /health` reports it.
     public static let version = "0.1.0"
 
     /// Whether `channel` has a subscriber on this hub (a relay subscribes to exactly those channels).
