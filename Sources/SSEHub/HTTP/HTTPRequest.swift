@@ -58,19 +58,9 @@ public struct HTTPRequest: Sendable {
         return values
     }
 
-    /// The media type of the body, lowercased and without parameters ("application/json").
+    /// The media type of the body, lowercased and without parameters ("application/json"); nil when there is
+    /// no `Content-Type` or it is not `type/subtype` (RFC 9110 §8.3.1).
     public var mediaType: String? {
-        guard let value = headers["Content-Type"] else { return nil }
-        let type = value.split(separator: ";", maxSplits: 1).first ?? ""
-        return type.trimmingSpaces().lowercased()
-    }
-}
-
-extension StringProtocol {
-    package func trimmingSpaces() -> String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
+        headers.valueBytes("Content-Type").flatMap { MediaType($0) }?.essence
     }
 }
