@@ -68,6 +68,10 @@ public typealias RouteHandler = @Sendable (HTTPRequest, RequestContext) throws -
 /// Code around every route's handler, the hub's own routes included (auth, CORS, metrics): it may answer
 /// itself, change the request, or call `next` and change what it answers.
 public protocol Middleware: Sendable {
+    /// Handles `request`: answers it, or calls `next` (with the request, changed or not) and returns or changes
+    /// what that answers. Runs on a loop thread like a handler, so it must not block.
+    /// - Throws: like a handler: an `HTTPError` becomes its response, a `HubError` its `httpError`, anything
+    ///   else a 500.
     func handle(_ request: HTTPRequest, _ context: RequestContext, next: RouteHandler) throws -> RouteResult
 }
 
