@@ -1,4 +1,10 @@
 import Dispatch
+// Re-exported on purpose: an app that imports Broadcast gets the hub's API with it (`Hub`, `HubConfiguration`,
+// `RouterBuilder`, requests, responses, templates), which `Broadcaster.start` and the routes it takes are built
+// from, so one import is enough. Only SSEHub's `public` declarations travel: `package` ones (loop plumbing,
+// relay hooks, and every extension SSEHub makes on standard types, such as `Duration.nanoseconds`) stay inside
+// this package. Swift has no supported spelling for a re-export yet (`public import` makes the dependency part
+// of the API, but its names still need an import of their own), hence the underscored attribute.
 @_exported import SSEHub
 import Synchronization
 

@@ -59,6 +59,8 @@ public struct HubConfiguration: Sendable {
     }
 }
 
+// Extensions SSEHub makes on standard types are `package`, never `public`: Broadcast re-exports SSEHub, so a
+// public one would appear on `Duration` (or `String`, ...) in every app file that imports Broadcast.
 extension Duration {
     /// Whole nanoseconds (negative durations count as zero). `package`: plumbing, not part of what apps see.
     package var nanoseconds: UInt64 {
