@@ -1,4 +1,10 @@
 import Dispatch
+// Re-exported on purpose: an app that imports Broadcast gets the hub's API with it (`Hub`, `HubConfiguration`,
+// `RouterBuilder`, requests, responses, templates), which `Broadcaster.start` and the routes it takes are built
+// from, so one import is enough. Only SSEHub's `public` declarations travel: `package` ones (loop plumbing,
+// relay hooks, and every extension SSEHub makes on standard types, such as `Duration.nanoseconds`) stay inside
+// this package. Swift has no supported spelling for a re-export yet (`public import` makes the dependency part
+// of the API, but its names still need an import of their own), hence the underscored attribute.
 @_exported import SSEHub
 import Synchronization
 
@@ -7,6 +13,7 @@ import Synchronization
 /// Either start a hub of its own (`Broadcaster.start`) or attach to a hub the program already runs. Every
 /// method returns without blocking on I/O: events are queued to the hub's loops, which write them.
 public final class Broadcaster: Sendable {
+    /// The hub this broadcaster publishes to.
     public let hub: Hub
 
     /// Attaches to a running hub.
@@ -16,6 +23,7 @@ public final class Broadcaster: Sendable {
 
     /// Starts a hub with `configuration` (listening at once) and returns its broadcaster. With `redis`, the hub
     /// joins the group of hubs sharing that Redis (see `RedisBridge`).
+    /// - Throws: what `Hub.start` throws (`SystemError`, `TemplateError`).
     public static func start(
         _ configuration: HubConfiguration = HubConfiguration(), redis: RedisAddress? = nil,
         redisPrefix: String = "ssehub:", redisTimings: RedisTimings = RedisTimings(),
@@ -31,12 +39,17 @@ public final class Broadcaster: Sendable {
     ///
     /// In a Redis group the id comes from Redis, so this waits for its answer (at most `relayTimeout`); call
     /// `broadcastAsync` instead where waiting is not allowed, and never from a hub loop thread.
+    /// - Throws: `HubError` for a bad channel or event name or a full channel table; `.relayFailed` when Redis
+    ///   took the event but did not answer in time.
     @discardableResult
     public func broadcast(channel: String, event: String? = nil, data: String) throws(HubError) -> EventID {
         try received(hub.submit(channels: [channel], event: event, data: Array(data.utf8))).id
     }
 
     /// The same without blocking a thread: resumes when the id is known.
+    /// - Throws: `HubError`, as `broadcast(channel:event:data:)` does, but never `.relayFailed`: instead of a
+    ///   timeout of its own it waits for Redis's answer or the bridge's publish deadline (then the hub
+    ///   delivers the event itself).
     @discardableResult
     public func broadcastAsync(channel: String, event: String? = nil, data: String) async throws -> EventID {
         switch try hub.submit(channels: [channel], event: event, data: Array(data.utf8)) {
@@ -53,6 +66,7 @@ public final class Broadcaster: Sendable {
 
     /// Sends one event to several channels; a subscriber of more than one of them receives it once. Waits for
     /// Redis in a group, like `broadcast(channel:event:data:)`.
+    /// - Throws: `HubError`, as `broadcast(channel:event:data:)` does.
     @discardableResult
     public func broadcast(channels: [String], event: String? = nil, data: String) throws(HubError) -> PublishReceipt {
         try received(hub.submit(channels: channels, event: event, data: Array(data.utf8)))
@@ -61,6 +75,7 @@ public final class Broadcaster: Sendable {
     /// Renders `template` from the hub's library once with `context` and sends the HTML to every subscriber
     /// of `channel` (for htmx `sse-swap`). Nothing is sent if the template is unknown or fails to render.
     /// Waits for Redis in a group, like `broadcast(channel:event:data:)`.
+    /// - Throws: `TemplateBroadcastError`: no templates, a render that failed, or a refused publish.
     @discardableResult
     public func broadcast(channel: String, event: String? = nil, template: String, context: TemplateValue)
         throws(TemplateBroadcastError) -> EventID
@@ -74,6 +89,7 @@ public final class Broadcaster: Sendable {
     }
 
     /// The same, with any `Encodable` value as the context.
+    /// - Throws: what encoding `context` throws, or a `TemplateBroadcastError`.
     @discardableResult
     public func broadcast(channel: String, event: String? = nil, template: String, context: some Encodable)
         throws -> EventID
@@ -104,6 +120,7 @@ public final class Broadcaster: Sendable {
     }
 
     /// Events of `channels` published from now on, as an `AsyncSequence`.
+    /// - Throws: `HubError` for a bad channel name, too many channels, or a full channel table.
     public func subscribe(to channels: String...) throws(HubError) -> EventStream {
         try hub.subscribe(channels: channels)
     }

@@ -4,15 +4,22 @@ import Glibc
 /// `unix:///path`). Host names are resolved once, at start-up and off the loops: hiredis resolves names with
 /// a blocking call, so the loop only ever connects to a numeric address.
 public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
+    /// How to reach Redis.
     public enum Endpoint: Sendable, Equatable {
+        /// TCP to a numeric IPv4 address (names are resolved when parsing).
         case tcp(host: String, port: Int)
+        /// A unix-domain socket.
         case unix(path: String)
     }
 
+    /// Where Redis listens.
     public var endpoint: Endpoint
+    /// Sent with `AUTH` after connecting; nil for none.
     public var password: String?
+    /// The database to `SELECT` (0 by default).
     public var database: Int
 
+    /// `host:port[/db]` or the socket path; never the password.
     public var description: String {
         switch endpoint {
         case .tcp(let host, let port): "\(host):\(port)" + (database == 0 ? "" : "/\(database)")
@@ -21,6 +28,8 @@ public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Parses and resolves `text`; the error says what is wrong with it.
+    /// - Throws: `RedisAddressError` for a bad port or database number, no host, or a host name that does not
+    ///   resolve.
     public init(parsing text: String) throws(RedisAddressError) {
         password = nil
         database = 0
@@ -80,7 +89,9 @@ public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// Why a Redis address was refused.
 public struct RedisAddressError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong with the address.
     public let description: String
     init(_ description: String) { self.description = description }
 }

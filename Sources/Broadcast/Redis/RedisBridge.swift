@@ -7,7 +7,9 @@ import Synchronization
 /// This facade is the hub's `PublishRelay` and is safe from any thread; the work happens in a
 /// `RedisBridgeCore` on the hub's loop 0, on the same epoll as the hub's connections.
 public final class RedisBridge: PublishRelay {
+    /// The Redis the bridge connects to.
     public let address: RedisAddress
+    /// Prefixed to every Redis key and channel the bridge uses, so groups can share one Redis.
     public let prefix: String
     let hub: Hub
     let ready = Atomic<Bool>(false)
@@ -42,9 +44,11 @@ public final class RedisBridge: PublishRelay {
         self.prefix = prefix
     }
 
+    /// Whether the bridge is connected to Redis and in step with the group (`GET /health/ready`). While it is
+    /// false, broadcasts are delivered by this hub alone.
     public var isReady: Bool { ready.load(ordering: .acquiring) }
 
-    public func relay(
+    package func relay(
         channels: [String], event: String?, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void
     ) -> Bool {
         guard isReady else {
@@ -58,7 +62,7 @@ public final class RedisBridge: PublishRelay {
         return true
     }
 
-    public func history(
+    package func history(
         channel: String, after id: EventID, limit: Int, completion: @escaping @Sendable ([RelayedEvent]?) -> Void
     ) -> Bool {
         guard isReady else { return false }
@@ -87,11 +91,11 @@ public final class RedisBridge: PublishRelay {
         for observer in groupObservers.withLock({ $0 }) { observer(channel, subscribers) }
     }
 
-    public func interestChanged(channel: String, interested: Bool) {
+    package func interestChanged(channel: String, interested: Bool) {
         hub.run(onLoop: 0) { loop in loop.attachment(RedisBridgeCore.self)?.reconcile(channel) }
     }
 
-    public var health: [(String, JSONValue)] {
+    package var health: [(String, JSONValue)] {
         [
             (
                 "redis",

@@ -3,11 +3,15 @@ import SSEHub
 
 /// Timings of a Redis client; every one runs on the loop's own timers (hiredis 0.14.1 has none).
 public struct RedisTimings: Sendable {
+    /// How long a connect (and its `AUTH`/`SELECT`) may take before it is abandoned and retried.
     public var connectTimeout: Duration = .seconds(2)
+    /// How often a connection sends `PING` to check that Redis still answers.
     public var pingInterval: Duration = .seconds(1)
     /// An unanswered PING older than this marks Redis silent: the connection is dropped and redialled.
     public var pingTimeout: Duration = .seconds(3)
+    /// The wait before the first redial; it doubles each failure (with jitter).
     public var initialBackoff: Duration = .milliseconds(100)
+    /// The longest wait between redials.
     public var maximumBackoff: Duration = .seconds(5)
     /// A publish Redis has not run this long after it was sent never runs: the hub delivers it itself then.
     public var publishTimeout: Duration = .seconds(1)
@@ -15,6 +19,7 @@ public struct RedisTimings: Sendable {
     /// of it): a hub that dies falls out of them within this.
     public var presenceTTL: Duration = .seconds(15)
 
+    /// The defaults above.
     public init() {}
 }
 

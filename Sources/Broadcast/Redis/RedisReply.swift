@@ -2,7 +2,7 @@ import CHiredis
 
 /// A Redis reply, copied out of hiredis's memory inside the callback (hiredis frees it when the callback
 /// returns).
-public enum RedisReply: Sendable, Equatable {
+package enum RedisReply: Sendable, Equatable {
     case string([UInt8])
     case status(String)
     case error(String)
@@ -31,7 +31,7 @@ public enum RedisReply: Sendable, Equatable {
         }
     }
 
-    public var text: String? {
+    package var text: String? {
         switch self {
         case .string(let bytes): String(decoding: bytes, as: UTF8.self)
         case .status(let text): text

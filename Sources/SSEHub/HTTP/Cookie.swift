@@ -2,19 +2,27 @@
 public struct SetCookie: Sendable, Equatable {
     /// RFC 6265 §5.2.7: how a browser sends the cookie on requests from other sites.
     public enum SameSite: String, Sendable {
+        /// Only on requests from this site (not even when following a link from another).
         case strict = "Strict"
+        /// On requests from this site and on top-level navigations to it (links), not on cross-site posts.
         case lax = "Lax"
         /// Only with `secure` (browsers drop `SameSite=None` without `Secure`).
         case none = "None"
     }
 
+    /// The cookie's name (an RFC 9110 token).
     public var name: String
+    /// The cookie's value (cookie-octets only).
     public var value: String
     /// Seconds until the browser forgets it; nil for a session cookie, 0 to delete it now.
     public var maxAge: Int?
+    /// `Path`: the paths the browser sends it to; nil leaves the browser's default (the request's directory).
     public var path: String? = "/"
+    /// `HttpOnly`: hidden from page scripts (keep it for session cookies).
     public var httpOnly = true
+    /// `Secure`: sent over HTTPS only.
     public var secure = false
+    /// `SameSite`; nil sends no attribute (browsers then treat it as `Lax`).
     public var sameSite: SameSite? = .lax
 
     /// - Precondition: `name` is an RFC 9110 token and `value` holds only cookie-octets (§4.1.1: no spaces,

@@ -4,6 +4,7 @@ public struct HTTPHeaders: Sendable {
     package let storage: [UInt8]
     package let fields: [(name: Range<Int>, value: Range<Int>)]
 
+    /// No fields (a request built by code, for testing a route).
     public init() {
         storage = []
         fields = []
@@ -14,6 +15,7 @@ public struct HTTPHeaders: Sendable {
         self.fields = fields
     }
 
+    /// The number of fields, repeated names counted each time.
     public var count: Int { fields.count }
 
     /// The first value of `name`, or nil.
@@ -53,11 +55,8 @@ public struct HTTPHeaders: Sendable {
             var index = start
             while index <= field.value.upperBound {
                 if index == field.value.upperBound || storage[index] == UInt8(ascii: ",") {
-                    var low = start
-                    var high = index
-                    while low < high && (storage[low] == 0x20 || storage[low] == 0x09) { low += 1 }
-                    while high > low && (storage[high - 1] == 0x20 || storage[high - 1] == 0x09) { high -= 1 }
-                    if keepingEmpty || low < high { body(storage[low..<high]) }
+                    let element = HTTPWhitespace.trimmed(storage[start..<index])
+                    if keepingEmpty || !element.isEmpty { body(element) }
                     start = index + 1
                 }
                 index += 1
@@ -67,10 +66,8 @@ public struct HTTPHeaders: Sendable {
 
     /// Whether the `Content-Type` media type (before any parameters) is `type`, ignoring case.
     func hasMediaType(_ type: String) -> Bool {
-        guard let value = valueBytes("Content-Type") else { return false }
-        var end = value.firstIndex(of: UInt8(ascii: ";")) ?? value.endIndex
-        while end > value.startIndex && (value[end - 1] == 0x20 || value[end - 1] == 0x09) { end -= 1 }
-        return ASCII.equalsIgnoringCase(value[value.startIndex..<end], type)
+        guard let value = valueBytes("Content-Type"), let media = MediaType(value) else { return false }
+        return media.essence == type.lowercased()
     }
 
     private func matches(_ range: Range<Int>, _ name: String) -> Bool {

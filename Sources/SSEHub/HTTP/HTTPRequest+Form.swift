@@ -1,5 +1,6 @@
 /// A decoded `application/x-www-form-urlencoded` body: names and values in the order sent.
 public struct FormFields: Sendable {
+    /// Every field in the order sent; a name may repeat.
     public let pairs: [(name: String, value: String)]
 
     /// The first value of `name`, or nil.

@@ -1,14 +1,19 @@
 /// One parsed HTTP/1.1 request with its whole body. Built by the parser on a loop thread and handed to a route.
 public struct HTTPRequest: Sendable {
+    /// The method, as sent (`GET`, `POST`; case-sensitive, RFC 9110 §9.1).
     public let method: String
     /// The request target as sent (origin form: path and optional query).
     public let target: String
+    /// The minor HTTP version: 1 for HTTP/1.1, 0 for HTTP/1.0.
     public let versionMinor: Int
+    /// The header fields, as sent.
     public let headers: HTTPHeaders
+    /// The whole body (empty without one), at most `HubConfiguration.maxBodyBytes`.
     public var body: [UInt8]
     /// Whether the connection stays open after the response (RFC 9112 §9.3).
     public let keepAlive: Bool
 
+    /// A request built by code, for answering it with `Router.respond(to:hub:)` without a socket.
     public init(
         method: String, target: String, versionMinor: Int = 1, headers: HTTPHeaders = HTTPHeaders(),
         body: [UInt8] = [], keepAlive: Bool = true
@@ -40,6 +45,7 @@ public struct HTTPRequest: Sendable {
 
     /// Every decoded value of the query parameter `name`, in order; a value that is not UTF-8 after
     /// percent-decoding is a 400 that names the parameter.
+    /// - Throws: `HTTPError` 400 when a value of `name` is not UTF-8 after percent-decoding.
     public func queryValues(named name: String) throws(HTTPError) -> [String] {
         let wanted = Array(name.utf8)
         var values: [String] = []
@@ -52,19 +58,9 @@ public struct HTTPRequest: Sendable {
         return values
     }
 
-    /// The media type of the body, lowercased and without parameters ("application/json").
+    /// The media type of the body, lowercased and without parameters ("application/json"); nil when there is
+    /// no `Content-Type` or it is not `type/subtype` (RFC 9110 §8.3.1).
     public var mediaType: String? {
-        guard let value = headers["Content-Type"] else { return nil }
-        let type = value.split(separator: ";", maxSplits: 1).first ?? ""
-        return type.trimmingSpaces().lowercased()
-    }
-}
-
-extension StringProtocol {
-    package func trimmingSpaces() -> String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
+        headers.valueBytes("Content-Type").flatMap { MediaType($0) }?.essence
     }
 }

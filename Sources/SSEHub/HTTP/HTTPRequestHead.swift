@@ -107,15 +107,13 @@ struct HTTPRequestHead {
         guard bytes[line.lowerBound..<colon].allSatisfy(ASCII.isTokenByte) else {
             throw malformed("header field name is not a token (RFC 9112 §5.1)")
         }
-        var start = colon + 1
-        var end = line.upperBound
-        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
-        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        // RFC 9112 §5.1: OWS around the value is not part of it.
+        let value = HTTPWhitespace.trimmed(bytes[(colon + 1)..<line.upperBound])
         // RFC 9110 §5.5: CR, LF and NUL are never valid in a field value.
-        guard !bytes[start..<end].contains(where: { $0 == 0 || $0 == 0x0D || $0 == 0x0A }) else {
+        guard !value.contains(where: { $0 == 0 || $0 == 0x0D || $0 == 0x0A }) else {
             throw malformed("header field value has a CR, LF or NUL")
         }
-        return (line.lowerBound..<colon, start..<end)
+        return (line.lowerBound..<colon, value.startIndex..<value.endIndex)
     }
 
     private static func framing(_ headers: HTTPHeaders, versionMinor: Int) throws(HTTPError) -> Framing {

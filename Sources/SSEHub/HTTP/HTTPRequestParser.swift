@@ -1,9 +1,9 @@
 /// Limits the parser enforces; each one is a configuration setting of the hub.
-public struct HTTPParserLimits: Sendable {
-    public var maxHeadBytes: Int
-    public var maxBodyBytes: Int
+package struct HTTPParserLimits: Sendable {
+    package var maxHeadBytes: Int
+    package var maxBodyBytes: Int
 
-    public init(maxHeadBytes: Int = 16 * 1024, maxBodyBytes: Int = 1024 * 1024) {
+    package init(maxHeadBytes: Int = 16 * 1024, maxBodyBytes: Int = 1024 * 1024) {
         self.maxHeadBytes = maxHeadBytes
         self.maxBodyBytes = maxBodyBytes
     }

@@ -5,6 +5,7 @@ extension HTTPResponse {
         HTTPResponse(status: status, headers: [("Content-Type", "text/html; charset=utf-8")], body: body)
     }
 
+    /// The same from a `String`.
     public static func html(_ status: HTTPStatus = .ok, _ body: String) -> HTTPResponse {
         html(status, Array(body.utf8))
     }

@@ -1,21 +1,27 @@
 /// A complete response with a known length. Serialised once into a `Frame` for the connection's queue.
 public struct HTTPResponse: Sendable {
+    /// The status line's code and reason.
     public var status: HTTPStatus
+    /// Header fields in order; `Content-Length`, `Date` and `Connection` are added when it is sent.
     public var headers: [(String, String)]
+    /// The body bytes (not sent for HEAD).
     public var body: [UInt8]
     /// False for a HEAD that describes a stream: a stream has no length to declare (RFC 9110 §8.6).
     package var declaresLength = true
 
+    /// A response with these parts.
     public init(status: HTTPStatus, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
+    /// `value` as compact JSON, `application/json`.
     public static func json(_ status: HTTPStatus = .ok, _ value: JSONValue) -> HTTPResponse {
         HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: value.serialized())
     }
 
+    /// `text` as UTF-8, `text/plain; charset=utf-8` unless `contentType` says otherwise.
     public static func text(
         _ status: HTTPStatus = .ok, _ text: String, contentType: String = "text/plain; charset=utf-8"
     )

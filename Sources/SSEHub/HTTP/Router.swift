@@ -1,6 +1,8 @@
 /// What a route answers: a complete response, or the request to turn the connection into an event stream.
 public enum RouteResult: Sendable {
+    /// A complete response.
     case response(HTTPResponse)
+    /// Turn the connection into an event stream of the request's channels.
     case eventStream(StreamRequest)
     /// The answer comes later (a publish waiting for its broker-assigned id). The handler's closure is called
     /// at once with a `respond` function that may be called once, from any thread. The connection answers
@@ -15,15 +17,21 @@ public enum RouteResult: Sendable {
 
 /// What a deferred route finally answers.
 public enum DeferredAnswer: Sendable {
+    /// A complete response.
     case response(HTTPResponse)
+    /// Open the event stream (an authorized subscription).
     case eventStream(StreamRequest)
 }
 
 /// A subscription asked for over HTTP: the channels (already validated) and where to resume from.
 public struct StreamRequest: Sendable {
+    /// The channels to subscribe to. The hub's `/events` routes check names against the channel rule; a
+    /// stream an app's own route builds takes them as given, so build it from names the app controls.
     public var channels: [String]
+    /// Where to resume from: the `Last-Event-ID` the client sent, or nil for new events only.
     public var lastEventID: String?
 
+    /// A subscription to `channels`, resuming after `lastEventID` when given.
     public init(channels: [String], lastEventID: String?) {
         self.channels = channels
         self.lastEventID = lastEventID
@@ -32,6 +40,7 @@ public struct StreamRequest: Sendable {
 
 /// What a handler is given besides the request.
 public struct RequestContext: Sendable {
+    /// The hub answering the request (publish, subscribe, its templates).
     public let hub: Hub
     /// The `{name}` parts of the route's pattern in order, percent-decoded.
     public let parameters: [(name: String, value: String)]
@@ -59,6 +68,10 @@ public typealias RouteHandler = @Sendable (HTTPRequest, RequestContext) throws -
 /// Code around every route's handler, the hub's own routes included (auth, CORS, metrics): it may answer
 /// itself, change the request, or call `next` and change what it answers.
 public protocol Middleware: Sendable {
+    /// Handles `request`: answers it, or calls `next` (with the request, changed or not) and returns or changes
+    /// what that answers. Runs on a loop thread like a handler, so it must not block.
+    /// - Throws: like a handler: an `HTTPError` becomes its response, a `HubError` its `httpError`, anything
+    ///   else a 500.
     func handle(_ request: HTTPRequest, _ context: RequestContext, next: RouteHandler) throws -> RouteResult
 }
 

@@ -4,6 +4,7 @@ public struct RouterBuilder: Sendable {
     private var patterns: [(pattern: RoutePattern, methods: [String: RouteHandler])] = []
     private var middleware: [any Middleware] = []
 
+    /// An empty builder.
     public init() {}
 
     /// Adds a route for `method`. `pattern` is a path whose segments are literal, `{name}` (one segment) or,
@@ -28,6 +29,7 @@ public struct RouterBuilder: Sendable {
         self.middleware.append(middleware)
     }
 
+    /// The frozen table: every route wrapped in the middleware, patterns ordered most specific first.
     public func build() -> Router {
         let layers = middleware
         let wrap: (@escaping RouteHandler) -> RouteHandler = { handler in

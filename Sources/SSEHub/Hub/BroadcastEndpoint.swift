@@ -78,7 +78,7 @@ enum BroadcastEndpoint {
     static func parse(_ request: HTTPRequest) throws(HTTPError) -> Fields {
         if request.headers.hasMediaType("application/x-www-form-urlencoded") { return try parseForm(request.body) }
         if request.headers.hasMediaType("application/json") { return try parseJSON(request.body) }
-        let given = request.mediaType.map { "Content-Type \"\($0)\"" } ?? "no Content-Type"
+        let given = request.headers["Content-Type"].map { "Content-Type \"\($0)\"" } ?? "no Content-Type"
         throw HTTPError(
             .unsupportedMediaType, "\(given); use application/json or application/x-www-form-urlencoded")
     }
@@ -194,7 +194,7 @@ enum BroadcastEndpoint {
         guard let header = request.headers["Authorization"], header.lowercased().hasPrefix("bearer ") else {
             throw HTTPError(.unauthorized, "publishing needs Authorization: Bearer <token>", headers: challenge)
         }
-        let given = Array(header.utf8.dropFirst(7)).trimmingSpaceBytes()
+        let given = Array(HTTPWhitespace.trimmed(header.utf8.dropFirst(7)))
         guard ConstantTime.equal(given, Array(token.utf8)) else {
             throw HTTPError(.unauthorized, "the publish token does not match", headers: challenge)
         }
@@ -211,14 +211,5 @@ enum ConstantTime {
             difference |= x ^ y
         }
         return difference == 0
-    }
-}
-
-extension Array where Element == UInt8 {
-    func trimmingSpaceBytes() -> [UInt8] {
-        var slice = self[...]
-        while slice.first == 0x20 || slice.first == 0x09 { slice.removeFirst() }
-        while slice.last == 0x20 || slice.last == 0x09 { slice.removeLast() }
-        return Array(slice)
     }
 }

@@ -1,7 +1,9 @@
 /// What a publish did: the event's id and how many subscribers it was handed to (a stream of several of its
 /// channels counts once).
 public struct PublishReceipt: Sendable {
+    /// The event's id.
     public let id: EventID
+    /// Subscribers on this hub it was handed to (in a Redis group, other hubs' are not counted).
     public let subscribers: Int
 }
 

@@ -1,6 +1,8 @@
 extension Hub {
     /// Subscribes in-process to `channels`. Events published after this call arrive in order; the stream is
     /// bounded by the hub's high-water mark like every HTTP subscriber.
+    /// - Throws: `HubError.invalidChannel` for a bad name, none or too many; `.channelLimit` when the hub holds
+    ///   as many channels as it may.
     public func subscribe(channels names: [String]) throws(HubError) -> EventStream {
         let channels = try validatedChannels(names)
         let (stream, continuation) = AsyncStream<HubEvent>.makeStream(bufferingPolicy: .unbounded)

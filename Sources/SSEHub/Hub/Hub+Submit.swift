@@ -46,8 +46,22 @@ extension Hub {
     /// (then every hub of the group delivers it, with the broker's id), else on this hub alone. Every entry
     /// (`POST /broadcast`, each `Broadcaster.broadcast`, rendered templates) comes through here. Never blocks.
     ///
-    /// `fromLoop`: the loop whose thread is calling, so a local publish queues its own share directly.
-    public func submit(channels names: [String], event rawEvent: String?, data: [UInt8], fromLoop: Int? = nil)
+    /// - Parameters:
+    ///   - channels: the channels (each checked against the hub's channel-name rule); a subscriber of several
+    ///     gets the event once.
+    ///   - event: the SSE event name, or nil for the default `message`.
+    ///   - data: the event's data; line breaks split it into several `data:` lines.
+    /// - Returns: the receipt at once, or a `PendingPublish` when the relay took the event.
+    /// - Throws: `HubError` for a bad channel or event name, too many channels, or a full channel table.
+    public func submit(channels names: [String], event rawEvent: String?, data: [UInt8]) throws(HubError)
+        -> PublishOutcome
+    {
+        try submit(channels: names, event: rawEvent, data: data, fromLoop: nil)
+    }
+
+    /// `submit(channels:event:data:)` from loop `fromLoop`'s thread, so a local publish queues that loop's
+    /// own share directly.
+    func submit(channels names: [String], event rawEvent: String?, data: [UInt8], fromLoop: Int?)
         throws(HubError) -> PublishOutcome
     {
         let channels = try validatedChannels(names)

@@ -1,9 +1,13 @@
 /// Why a rendered broadcast was refused; nothing is sent in any of these cases.
 public enum TemplateBroadcastError: Error, Sendable, CustomStringConvertible {
+    /// The hub was started without a templates directory.
     case noTemplates
+    /// The template is unknown or failed to render (nothing was published).
     case render(TemplateRenderError)
+    /// The publish itself was refused (a bad channel or event name, limits, Redis).
     case publish(HubError)
 
+    /// What went wrong, for a log line or an error answer.
     public var description: String {
         switch self {
         case .noTemplates: "this hub has no templates (start it with a templates directory)"
@@ -16,6 +20,8 @@ public enum TemplateBroadcastError: Error, Sendable, CustomStringConvertible {
 extension Hub {
     /// Renders `template` once with `context` and submits the bytes like any event (`submit` decides whether
     /// the group hears it): encoded once, shared by every subscriber.
+    /// - Throws: `.noTemplates` without a library, `.render` when the template is unknown, too deep or its
+    ///   output passes `maxRenderedBytes`, `.publish` when the hub refuses the channels or event name.
     public func submit(channels: [String], event: String?, template: String, context: TemplateValue)
         throws(TemplateBroadcastError) -> PublishOutcome
     {

@@ -6,6 +6,7 @@ import Synchronization
 /// Loops own connections and per-loop subscriber lists; the hub owns what loops share: the channel table
 /// (under one publish lock) and the counters.
 public final class Hub: Sendable {
+    /// The settings the hub was started with.
     public let configuration: HubConfiguration
     /// The port the hub listens on (the real one when configured with port 0).
     public let port: Int
@@ -27,6 +28,12 @@ public final class Hub: Sendable {
 
     /// Opens the listeners, starts `configuration.loops` loop threads and returns once the hub accepts
     /// connections. `routes` adds routes besides the hub's own (`/events`, `/broadcast`, `/health`).
+    /// - Parameters:
+    ///   - configuration: every setting; the defaults listen on 127.0.0.1:8080.
+    ///   - routes: adds the app's routes and middleware (middleware wraps the hub's own routes too).
+    /// - Throws: `SystemError` when the listener or a loop cannot be set up (the port is taken, say);
+    ///   `TemplateError` when `configuration.templatesDirectory` holds a template that does not parse or names
+    ///   a missing partial.
     public static func start(
         _ configuration: HubConfiguration = HubConfiguration(), routes: (inout RouterBuilder) -> Void = { _ in }
     ) throws -> Hub {

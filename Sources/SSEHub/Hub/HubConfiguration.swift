@@ -3,7 +3,9 @@ import Glibc
 /// Every setting of a hub, with the defaults a production hub starts with. Each is a CLI flag and an
 /// environment variable of the `hub` executable (see `HubSettings` there).
 public struct HubConfiguration: Sendable {
+    /// The numeric address to listen on (`0.0.0.0` for every interface).
     public var host = "127.0.0.1"
+    /// The TCP port to listen on; 0 picks a free one (read it back from `Hub.port`).
     public var port = 8080
     /// Event-loop threads; each owns its connections.
     public var loops = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -24,8 +26,11 @@ public struct HubConfiguration: Sendable {
     /// Unsent answer bytes past which a connection's further requests are not read until the answers drain
     /// (pipelining clients that do not read then meet TCP back-pressure instead of filling memory).
     public var maxUnsentAnswerBytes = 1024 * 1024
+    /// The most bytes a request line and its headers may take: past it, 431.
     public var maxHeadBytes = 16 * 1024
+    /// The most bytes a request body may take: past it, 413.
     public var maxBodyBytes = 1024 * 1024
+    /// The longest channel name, in UTF-8 bytes.
     public var maxChannelNameBytes = 128
     /// Channels one stream may subscribe to at once.
     public var maxChannelsPerStream = 64
@@ -38,6 +43,7 @@ public struct HubConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// When set, `POST /broadcast` needs `Authorization: Bearer <token>`.
     public var publishToken: String?
+    /// The listening socket's accept queue (`listen(2)` backlog).
     public var listenBacklog = 4096
     /// Templates for rendered broadcasts, loaded at start (nil: none). A syntax error or a missing partial
     /// or parent stops start-up.
@@ -45,6 +51,7 @@ public struct HubConfiguration: Sendable {
     /// Re-read a template whose file changed on its next render (for editing pages).
     public var reloadTemplates = false
 
+    /// The defaults above; set what differs.
     public init() {}
 
     var parserLimits: HTTPParserLimits {
@@ -52,6 +59,8 @@ public struct HubConfiguration: Sendable {
     }
 }
 
+// Extensions SSEHub makes on standard types are `package`, never `public`: Broadcast re-exports SSEHub, so a
+// public one would appear on `Duration` (or `String`, ...) in every app file that imports Broadcast.
 extension Duration {
     /// Whole nanoseconds (negative durations count as zero). `package`: plumbing, not part of what apps see.
     package var nanoseconds: UInt64 {

@@ -36,7 +36,7 @@ enum HubRoutes {
 
 extension Hub {
     /// The `GET /health` document.
-    public func health() -> JSONValue {
+    package func health() -> JSONValue {
         let (channelCount, subscribers) = table.withLock { ($0.channels.count, $0.subscriberCount) }
         let degraded = relay.map { !$0.isReady } ?? false
         return .object(
@@ -56,14 +56,15 @@ extension Hub {
             ] + (relay?.health ?? []))
     }
 
+    /// The hub's version, as `GET /health` reports it.
     public static let version = "0.1.0"
 
     /// Whether `channel` has a subscriber on this hub (a relay subscribes to exactly those channels).
-    public func hasLocalSubscribers(_ channel: String) -> Bool {
+    package func hasLocalSubscribers(_ channel: String) -> Bool {
         localSubscribers(of: [channel]) > 0
     }
 
-    public func channelsWithLocalSubscribers() -> [String] {
+    package func channelsWithLocalSubscribers() -> [String] {
         table.withLock { $0.channels.filter { $0.value.subscriberCount > 0 }.map(\.key) }
     }
 

@@ -1,6 +1,6 @@
 /// Carries every publish of a hub through a shared broker (the Redis bridge) and back, so all hubs of a group
 /// deliver each channel's events in one order with the same ids. Installed once, before traffic.
-public protocol PublishRelay: AnyObject, Sendable {
+package protocol PublishRelay: AnyObject, Sendable {
     /// Takes the event for the group. False when the relay cannot take it now (broker down): the hub then
     /// delivers it locally. `completion` gets the assigned id (nil if it failed after being taken), on any
     /// thread.
@@ -23,12 +23,12 @@ public protocol PublishRelay: AnyObject, Sendable {
 }
 
 /// One stored event from a relay's broker.
-public struct RelayedEvent: Sendable {
-    public let id: EventID
-    public let event: String?
-    public let data: [UInt8]
+package struct RelayedEvent: Sendable {
+    package let id: EventID
+    package let event: String?
+    package let data: [UInt8]
 
-    public init(id: EventID, event: String?, data: [UInt8]) {
+    package init(id: EventID, event: String?, data: [UInt8]) {
         self.id = id
         self.event = event
         self.data = data
@@ -41,13 +41,13 @@ public struct RelayedEvent: Sendable {
 
 extension Hub {
     /// Routes every publish through `relay` from now on.
-    public func install(_ relay: PublishRelay) {
+    package func install(_ relay: PublishRelay) {
         relayBox.withLock { $0 = relay }
         table.withLock { $0.relayed = true }
     }
 
     /// The relay every publish goes through, if one is installed.
-    public var relay: PublishRelay? { relayBox.withLock { $0 } }
+    package var relay: PublishRelay? { relayBox.withLock { $0 } }
 
     /// Delivers an event that came back from the relay to `channels` (once, however many), with the id the
     /// broker gave it. Called on the relay's loop; events of one channel arrive in the broker's order.
@@ -55,15 +55,15 @@ extension Hub {
     /// Returns false, delivering nothing, for an id not above `position`: an event the group published while
     /// this hub, cut off, gave its streams ids of its own above it (before `position` raised the group's).
     @discardableResult
-    public func deliverRelayed(channels: [String], id: EventID, event: String?, data: [UInt8]) -> Bool {
+    package func deliverRelayed(channels: [String], id: EventID, event: String?, data: [UInt8]) -> Bool {
         (try? store(channels: channels, event: event, data: data, fromLoop: nil, assignedID: id)) != nil
     }
 
     /// The newest id this hub has issued or delivered. A relay coming back from an outage makes the group's
     /// next ids rise above it, so events this hub published alone meanwhile stay in order with the group's.
-    public var position: EventID { table.withLock { $0.position } }
+    package var position: EventID { table.withLock { $0.position } }
 
     /// Local epochs lie less than this above the position (see `ChannelTable.nextLocalID`): a relay raising the
     /// group's epoch after an outage raises it by at least this much.
-    public static let localEpochSpreadLimit: UInt64 = 100
+    package static let localEpochSpreadLimit: UInt64 = 100
 }

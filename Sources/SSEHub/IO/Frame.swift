@@ -5,15 +5,15 @@
 /// frame is alive.
 // @unchecked: the bytes are written once in init and only read afterwards, from any thread; they are freed in
 // deinit, when no queue or ring holds the frame any more.
-public final class Frame: @unchecked Sendable {
+package final class Frame: @unchecked Sendable {
     let storage: UnsafeRawBufferPointer
     /// The event's place in this hub's own delivery order (monotonic, never reused); 0 for frames that are not
     /// events (heads, comments, replies). Fan-out deduplication and live floors use it.
-    public let sequence: UInt64
+    package let sequence: UInt64
     /// The event's id as clients see it (this hub's, or the one a relay's broker gave it); nil for non-events.
-    public let id: EventID?
+    package let id: EventID?
 
-    public convenience init(bytes: some Collection<UInt8>, sequence: UInt64 = 0, id: EventID? = nil) {
+    package convenience init(bytes: some Collection<UInt8>, sequence: UInt64 = 0, id: EventID? = nil) {
         self.init(prefix: EmptyCollection(), body: bytes, sequence: sequence, id: id)
     }
 
@@ -31,7 +31,7 @@ public final class Frame: @unchecked Sendable {
         storage.deallocate()
     }
 
-    public var count: Int { storage.count }
+    package var count: Int { storage.count }
 
-    public var bytes: [UInt8] { Array(storage) }
+    package var bytes: [UInt8] { Array(storage) }
 }

@@ -1,8 +1,11 @@
 /// Why a JSON text was rejected, with the byte offset where parsing stopped.
 public struct JSONParseError: Error, Sendable, CustomStringConvertible {
+    /// The byte offset where parsing stopped.
     public let offset: Int
+    /// What was wrong there.
     public let reason: String
 
+    /// The reason and the offset.
     public var description: String { "\(reason) at byte \(offset)" }
 }
 
@@ -12,10 +15,14 @@ public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
+    /// The deepest nesting of arrays and objects accepted.
     public static let maxDepth = 64
     /// Objects up to this many members are checked for duplicate keys by a scan, larger ones through a set.
     static let scannedMembers = 16
 
+    /// Parses one JSON value (surrounding whitespace allowed) from UTF-8 `bytes`.
+    /// - Throws: `JSONParseError` with the offset, for anything RFC 8259 does not allow, invalid UTF-8, a
+    ///   duplicate object key, nesting deeper than `maxDepth`, or data after the value.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()

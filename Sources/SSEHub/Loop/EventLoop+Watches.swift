@@ -47,7 +47,7 @@ extension EventLoop {
 
 extension Hub {
     /// Runs `task` on loop `index`'s thread with its `LoopContext` (for clients that live on a loop).
-    public func run(onLoop index: Int, _ task: @escaping @Sendable (LoopContext) -> Void) {
+    package func run(onLoop index: Int, _ task: @escaping @Sendable (LoopContext) -> Void) {
         loops[index].send(.task(task))
     }
 }

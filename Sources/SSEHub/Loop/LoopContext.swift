@@ -1,56 +1,56 @@
 /// What code running on a loop may use besides HTTP: descriptor watches and timers, for protocol clients
 /// that live on the loop (the Redis bridge). Loop-thread only; obtained through `Hub.run(onLoop:_:)`.
-public final class LoopContext {
+package final class LoopContext {
     unowned let loop: EventLoop
 
     init(loop: EventLoop) {
         self.loop = loop
     }
 
-    public var hub: Hub { loop.hub }
-    public var index: Int { loop.handle.index }
+    package var hub: Hub { loop.hub }
+    package var index: Int { loop.handle.index }
 
     /// Starts watching `fd` (readiness is reported only for what the watch wants).
-    public func watch(fd: Int32, _ handler: @escaping (LoopReadiness) -> Void) -> FDWatch {
+    package func watch(fd: Int32, _ handler: @escaping (LoopReadiness) -> Void) -> FDWatch {
         loop.addWatch(fd: fd, handler: handler)
     }
 
     /// Runs `body` once on this loop after `delay`.
     @discardableResult
-    public func schedule(after delay: Duration, _ body: @escaping () -> Void) -> LoopTimer {
+    package func schedule(after delay: Duration, _ body: @escaping () -> Void) -> LoopTimer {
         loop.addTimer(after: delay.nanoseconds, body)
     }
 
     /// Keeps `object` alive as long as the loop runs (a client whose callbacks the loop calls).
-    public func retain(_ object: AnyObject) {
+    package func retain(_ object: AnyObject) {
         loop.attachments.append(object)
     }
 
     /// The first retained object of type `T`, for tasks that reach a client living on this loop.
-    public func attachment<T: AnyObject>(_ type: T.Type) -> T? {
+    package func attachment<T: AnyObject>(_ type: T.Type) -> T? {
         loop.attachments.lazy.compactMap { $0 as? T }.first
     }
 }
 
-public enum LoopReadiness {
+package enum LoopReadiness {
     case readable
     case writable
 }
 
 /// One watched descriptor. Set `wantsRead`/`wantsWrite` freely (idempotent, as hiredis's hooks need);
 /// `cancel()` before closing the descriptor.
-public final class FDWatch {
-    public let fd: Int32
+package final class FDWatch {
+    package let fd: Int32
     let generation: UInt32
     unowned let loop: EventLoop
     let handler: (LoopReadiness) -> Void
     private(set) var cancelled = false
 
-    public var wantsRead = false {
+    package var wantsRead = false {
         didSet { if wantsRead != oldValue { update() } }
     }
 
-    public var wantsWrite = false {
+    package var wantsWrite = false {
         didSet { if wantsWrite != oldValue { update() } }
     }
 
@@ -69,7 +69,7 @@ public final class FDWatch {
         loop.updateWatch(self, interest: interest)
     }
 
-    public func cancel() {
+    package func cancel() {
         guard !cancelled else { return }
         cancelled = true
         loop.removeWatch(self)
@@ -77,7 +77,7 @@ public final class FDWatch {
 }
 
 /// A scheduled call; `cancel()` stops it if it has not run.
-public final class LoopTimer {
+package final class LoopTimer {
     let deadline: UInt64
     let body: () -> Void
     var cancelled = false
@@ -87,5 +87,5 @@ public final class LoopTimer {
         self.body = body
     }
 
-    public func cancel() { cancelled = true }
+    package func cancel() { cancelled = true }
 }

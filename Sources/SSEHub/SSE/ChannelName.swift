@@ -1,12 +1,12 @@
 /// The channel-name rule: 1 to `maxLength` bytes of `[A-Za-z0-9_.:-]`.
 ///
 /// Names appear in URLs, Redis keys and logs, so the alphabet is kept to bytes that need no escaping anywhere.
-public enum ChannelName {
-    public static func rule(maxLength: Int) -> String {
+package enum ChannelName {
+    package static func rule(maxLength: Int) -> String {
         "channel names are 1-\(maxLength) bytes of A-Z a-z 0-9 _ . : -"
     }
 
-    public static func validate(_ name: String, maxLength: Int) -> String? {
+    package static func validate(_ name: String, maxLength: Int) -> String? {
         let utf8 = name.utf8
         if utf8.isEmpty { return "channel name is empty; \(rule(maxLength: maxLength))" }
         if utf8.count > maxLength {

@@ -4,15 +4,15 @@
 /// Output uses LF line endings only and never a byte-order mark. Data is split on CRLF, CR and LF, each piece
 /// becoming its own `data:` line, because a client treats all three as line ends: an unsplit CR would end the
 /// field early and the rest would be read as a new field.
-public enum EventEncoder {
+package enum EventEncoder {
     /// Whether `value` may appear in an `id:` or `event:` field: CR and LF would end the field and NUL makes a
     /// client ignore an id (§9.2.6: "If the field value does not contain U+0000 NULL").
-    public static func isValidFieldValue(_ value: some Collection<UInt8>) -> Bool {
+    package static func isValidFieldValue(_ value: some Collection<UInt8>) -> Bool {
         !value.contains { $0 == 0x0A || $0 == 0x0D || $0 == 0x00 }
     }
 
     /// The bytes of one event. `event` and `id` must satisfy `isValidFieldValue`.
-    public static func encode(id: String?, event: String?, data: some Collection<UInt8>) -> [UInt8] {
+    package static func encode(id: String?, event: String?, data: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(data.count + 64)
         if let id {
@@ -53,10 +53,10 @@ public enum EventEncoder {
     }
 
     /// A `retry:` line telling the client how long to wait before reconnecting.
-    public static func retry(milliseconds: Int) -> [UInt8] {
+    package static func retry(milliseconds: Int) -> [UInt8] {
         Array("retry: \(milliseconds)\n\n".utf8)
     }
 
     /// A comment line: ignored by clients, it keeps intermediaries from cutting an idle stream.
-    public static let keepalive: [UInt8] = Array(":\n\n".utf8)
+    package static let keepalive: [UInt8] = Array(":\n\n".utf8)
 }

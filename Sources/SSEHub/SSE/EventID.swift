@@ -4,14 +4,18 @@
 /// position in every channel of a multi-channel stream; the epoch (wall-clock milliseconds at boot) makes an id
 /// from an earlier run recognisable instead of being misread as a position in this one.
 public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Wall-clock milliseconds at the boot of the hub (or the group) that issued the id.
     public let epoch: UInt64
+    /// The event's place in that boot's one sequence, shared by all channels.
     public let sequence: UInt64
 
+    /// An id from its two parts.
     public init(epoch: UInt64, sequence: UInt64) {
         self.epoch = epoch
         self.sequence = sequence
     }
 
+    /// The text form, `epoch-sequence`, as sent in `id:` lines and read from `Last-Event-ID`.
     public var description: String { "\(epoch)-\(sequence)" }
 
     /// Appends the text form without building a String.
@@ -44,6 +48,7 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
         return value
     }
 
+    /// Orders by epoch, then by sequence: a later boot's ids come after an earlier one's.
     public static func < (lhs: EventID, rhs: EventID) -> Bool {
         (lhs.epoch, lhs.sequence) < (rhs.epoch, rhs.sequence)
     }

@@ -2,9 +2,13 @@ import Synchronization
 
 /// One event as an in-process subscriber sees it.
 public struct HubEvent: Sendable, Equatable {
+    /// The event's id, as HTTP subscribers see it in its `id:` line.
     public let id: EventID
+    /// The channel it was published to (one of the subscription's).
     public let channel: String
+    /// The SSE event name; nil for the default `message`.
     public let event: String?
+    /// The event's data, as published (line breaks included).
     public let data: String
 
     /// What the event costs against the subscriber's high-water mark.
@@ -63,14 +67,17 @@ final class EventStreamSink: Sendable {
 /// An in-process subscription: the events of its channels, in order, until the hub stops, the consumer stops
 /// iterating, or the consumer falls further behind than the high-water mark (then the sequence ends).
 public struct EventStream: AsyncSequence, Sendable {
+    /// Each element is one event of the subscription's channels.
     public typealias Element = HubEvent
     let stream: AsyncStream<HubEvent>
     let sink: EventStreamSink
 
+    /// Iterates one subscription; reports what it takes, so the backlog counts only unread events.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncStream<HubEvent>.AsyncIterator
         let sink: EventStreamSink
 
+        /// The next event, waiting for it; nil once the subscription has ended.
         public mutating func next() async -> HubEvent? {
             guard let event = await base.next() else { return nil }
             sink.consumed(event)
@@ -78,6 +85,7 @@ public struct EventStream: AsyncSequence, Sendable {
         }
     }
 
+    /// An iterator over the subscription. Iterate a stream once: every iterator takes from the same queue.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(base: stream.makeAsyncIterator(), sink: sink)
     }

@@ -1,9 +1,9 @@
 import Glibc
 
 /// Blocking file reads for start-up and tools (templates, static files), never on a loop's hot path.
-public enum FileSystem {
+package enum FileSystem {
     /// The whole file, or nil if it cannot be opened.
-    public static func read(_ path: String) -> [UInt8]? {
+    package static func read(_ path: String) -> [UInt8]? {
         guard let file = fopen(path, "rb") else { return nil }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -16,14 +16,14 @@ public enum FileSystem {
         return bytes
     }
 
-    public static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
     /// Every regular file under `directory`, recursively, as (path relative to `directory`, full path).
     /// Hidden entries (names starting with a dot) are skipped.
-    public static func files(under directory: String, prefix: String = "") -> [(relative: String, path: String)] {
+    package static func files(under directory: String, prefix: String = "") -> [(relative: String, path: String)] {
         guard let handle = opendir(directory) else { return [] }
         defer { closedir(handle) }
         var result: [(relative: String, path: String)] = []

@@ -2,8 +2,8 @@ import Glibc
 import Synchronization
 
 /// Nanoseconds on `CLOCK_MONOTONIC`: deadlines and idle times never jump with the wall clock.
-public enum MonotonicClock {
-    public static func now() -> UInt64 {
+package enum MonotonicClock {
+    package static func now() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
@@ -12,7 +12,7 @@ public enum MonotonicClock {
 
 /// Wall-clock milliseconds since the Unix epoch, used only to stamp a hub's boot so its event ids differ from
 /// every earlier run's.
-public enum WallClock {
+package enum WallClock {
     private static let lastBootStamp = Atomic<UInt64>(0)
 
     /// A boot stamp: the current millisecond, or one above the last stamp this process issued, so two hubs
@@ -28,7 +28,7 @@ public enum WallClock {
         }
     }
 
-    public static func millisecondsSinceEpoch() -> UInt64 {
+    package static func millisecondsSinceEpoch() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return UInt64(spec.tv_sec) &* 1000 &+ UInt64(spec.tv_nsec) / 1_000_000

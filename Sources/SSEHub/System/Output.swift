@@ -1,12 +1,12 @@
 import Glibc
 
 /// Unbuffered lines to stdout and stderr: a supervisor reading the log sees each line as it happens.
-public enum Output {
-    public static func line(_ text: String) {
+package enum Output {
+    package static func line(_ text: String) {
         write(to: 1, text)
     }
 
-    public static func error(_ text: String) {
+    package static func error(_ text: String) {
         write(to: 2, text)
     }
 

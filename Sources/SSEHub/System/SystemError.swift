@@ -3,14 +3,18 @@ import Glibc
 
 /// A failed system call: the call's name and the `errno` it left, read at once after the call returned.
 public struct SystemError: Error, CustomStringConvertible, Sendable {
+    /// The system call that failed (`bind`, `epoll_create1`, ...).
     public let call: String
+    /// The `errno` it left.
     public let errno: Int32
 
+    /// An error for `call` failing with `errno`.
     public init(call: String, errno: Int32) {
         self.call = call
         self.errno = errno
     }
 
+    /// The call, the system's text for the errno, and its number.
     public var description: String {
         "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))"
     }

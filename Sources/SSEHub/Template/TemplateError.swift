@@ -1,12 +1,18 @@
 /// A template that cannot be parsed or rendered, with where: `file:line:column: what is wrong`.
 public struct TemplateError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The template file (or in-memory name) the error is in.
     public let file: String
+    /// The line, from 1.
     public let line: Int
+    /// The column, from 1.
     public let column: Int
+    /// What is wrong there.
     public let message: String
 
+    /// `file:line:column: message`, as compilers print it.
     public var description: String { "\(file):\(line):\(column): \(message)" }
 
+    /// An error at `line` and `column` of `file`.
     public init(_ message: String, file: String, line: Int, column: Int) {
         self.file = file
         self.line = line

@@ -14,13 +14,17 @@ public final class TemplateLibrary: Sendable {
         var modified: [String: FileStamp] = [:]
     }
 
+    /// The directory the templates came from; nil for an in-memory library.
     public let directory: String?
+    /// Whether a template whose file changed is re-read on its next render.
     public let reloadsChangedFiles: Bool
     private let state: Mutex<State>
     static let extensions = [".mustache", ".html", ".txt"]
 
     /// Loads every `.mustache`, `.html` and `.txt` file under `directory`. A syntax error, or a partial or
     /// parent that names no template, throws with `file:line:column`.
+    /// - Throws: `TemplateError` (with `file:line:column`) for a missing directory, a
+    ///   syntax error, or a reference to a template that does not exist.
     public init(directory: String, reloadsChangedFiles: Bool = false) throws(TemplateError) {
         guard FileSystem.isDirectory(directory) else {
             throw TemplateError("no templates directory here", file: directory, line: 1, column: 1)
@@ -38,6 +42,7 @@ public final class TemplateLibrary: Sendable {
 
     /// A library of in-memory templates (tests, and templates built by code). `checkingReferences: false`
     /// leaves missing partials to render as nothing, as the Mustache spec asks.
+    /// - Throws: `TemplateError` for a syntax error, or (when checking) a reference to a missing template.
     public init(sources: [String: String], checkingReferences: Bool = true) throws(TemplateError) {
         var state = State()
         for (name, source) in sources {
@@ -49,12 +54,17 @@ public final class TemplateLibrary: Sendable {
         self.state = Mutex(state)
     }
 
+    /// The names of every template, sorted.
     public var names: [String] { state.withLock { $0.templates.keys.sorted() } }
 
+    /// Whether a template is called `name`.
     public func contains(_ name: String) -> Bool { state.withLock { $0.templates[name] != nil } }
 
-    /// Renders `name` against `context` into bytes.
-    /// Renders `name` with `context`; output past `maxBytes` stops the render with `.tooLarge`.
+    /// Renders `name` with `context` into UTF-8 bytes, HTML-escaping `{{name}}` interpolations.
+    /// - Parameters:
+    ///   - maxBytes: the most output allowed (a small context can expand into a huge page).
+    /// - Throws: `TemplateRenderError`: `.unknownTemplate`, `.tooLarge` past `maxBytes`, `.tooDeep` for
+    ///   partials nested too deep or too many steps, `.syntax` when a changed file no longer parses.
     public func render(_ name: String, _ context: TemplateValue, maxBytes: Int = .max) throws(TemplateRenderError)
         -> [UInt8]
     {

@@ -24,10 +24,10 @@ struct TemplateBlock: Sendable {
 }
 
 /// A parsed template and the names it refers to.
-public struct Template: Sendable {
-    public let name: String
+struct Template: Sendable {
+    let name: String
     /// Where it came from (a path, or the name for in-memory templates), for error messages.
-    public let file: String
+    let file: String
     let nodes: [TemplateNode]
     /// Partials and parents named anywhere in it, with where (for load-time checks).
     let references: [(name: String, offset: Int)]

@@ -133,12 +133,16 @@ struct TemplateRenderer {
 
 /// Why a render failed.
 public enum TemplateRenderError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// No template has this name.
     case unknownTemplate(String)
+    /// Partials nest too deep, or the render takes too many steps (a template that recurses).
     case tooDeep(String)
+    /// A changed template file, re-read for the render, does not parse.
     case syntax(TemplateError)
     /// The output passed this many bytes.
     case tooLarge(Int)
 
+    /// What went wrong, naming the template or the limit.
     public var description: String {
         switch self {
         case .unknownTemplate(let name): "unknown template \"\(name)\""

@@ -1,10 +1,16 @@
 /// A value a template renders: a closed set of cases, looked up by key without reflection.
 public enum TemplateValue: Sendable, Equatable {
+    /// Nothing: renders as empty, falsey in sections.
     case null
+    /// A flag: `{{#flag}}` renders its section when true.
     case bool(Bool)
+    /// A number: integers render without a fraction.
     case number(Double)
+    /// Text, HTML-escaped by `{{name}}` and written as is by `{{{name}}}`.
     case string(String)
+    /// A list: a section renders once per element.
     case list([TemplateValue])
+    /// Named members, looked up by dotted names (`card.title`).
     case object([String: TemplateValue])
 
     /// Mustache truthiness: null, false, an empty list and an empty string are falsey; everything else,
@@ -61,13 +67,20 @@ extension TemplateValue {
 extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
+    /// A string literal as `.string`.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An integer literal as `.number`.
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    /// A floating-point literal as `.number`.
     public init(floatLiteral value: Double) { self = .number(value) }
+    /// `true` or `false` as `.bool`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array literal as `.list`.
     public init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
+    /// `nil` as `.null`.
     public init(nilLiteral: ()) { self = .null }
 
+    /// A dictionary literal as `.object`; a repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
         var object: [String: TemplateValue] = [:]
         for (key, value) in elements { object[key] = value }

@@ -1,6 +1,8 @@
 /// Turns any `Encodable` value into a `TemplateValue` through the `Encoder` protocol: no reflection and no
 /// JSON round trip. Dates and other types encode however their `encode(to:)` says.
 public enum TemplateValueEncoder {
+    /// `value` as a template value: keyed containers become objects, unkeyed ones lists.
+    /// - Throws: whatever `value`'s `encode(to:)` throws.
     public static func encode(_ value: some Encodable) throws -> TemplateValue {
         let root = Box()
         try value.encode(to: ValueEncoder(box: root, codingPath: []))
@@ -129,6 +131,7 @@ public enum TemplateValueEncoder {
 
 extension TemplateValue {
     /// Any `Encodable` value as a template context.
+    /// - Throws: whatever `value`'s `encode(to:)` throws.
     public init(encoding value: some Encodable) throws {
         self = try TemplateValueEncoder.encode(value)
     }

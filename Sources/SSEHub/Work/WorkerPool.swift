@@ -11,6 +11,7 @@ import Synchronization
 /// From a route: `return .deferred { respond in if !pool.submit({ respond(work($0)) }) { respond(busy) } }`.
 /// `respond` may be called from the worker; the answer goes back through the loop's deferred path.
 public final class WorkerPool<Context>: Sendable {
+    /// A job: runs on a worker thread with that thread's own context.
     public typealias Job = @Sendable (inout Context) -> Void
 
     private struct Queue {
@@ -32,7 +33,9 @@ public final class WorkerPool<Context>: Sendable {
         }
     }
 
+    /// The most jobs that may wait; `submit` refuses past it.
     public let queueLimit: Int
+    /// The number of worker threads.
     public let threadCount: Int
     private let queue = Mutex(Queue())
     private let available: Semaphore
@@ -41,6 +44,11 @@ public final class WorkerPool<Context>: Sendable {
     /// Starts `threads` workers, each making its context with `makeContext(index)` on its own thread, and
     /// returns once all have. If one cannot (the database will not open), the others stop and the error is
     /// thrown.
+    /// - Parameters:
+    ///   - name: the threads' name prefix (`name-0`, `name-1`, ...), for debuggers and `top`.
+    ///   - threads: how many workers (at least 1).
+    ///   - queueLimit: the most jobs that may wait (at least 1).
+    /// - Throws: the first error a `makeContext` threw; no thread is left running then.
     public init(
         name: String, threads: Int, queueLimit: Int,
         makeContext: @escaping @Sendable (Int) throws -> Context
