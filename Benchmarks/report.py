@@ -174,12 +174,28 @@ if len(sys.argv) > 4 and os.path.exists(sys.argv[4]) and os.path.getsize(sys.arg
     out.append("| operation | per second | latency p50 (ms) | p99 (ms) | hub CPU per operation (ms) | failures |")
     out.append("|---|---|---|---|---|---|")
     labels = {"signup": "sign-up (`POST /signup`)", "login": "login (`POST /login`)", "page": "page render (`GET /account`)"}
+    board = None
     for line in open(sys.argv[4]):
         if line.strip():
             a = json.loads(line)
+            if a["phase"] == "board":
+                board = a
+                continue
             out.append(f"| {labels.get(a['phase'], a['phase'])} | {a['perSecond']:,} | {a['p50Ms']} | {a['p99Ms']} "
                        f"| {a['hubCpuMsPerOperation']} | {a['failures']} |")
     out.append("")
+    if board and "writes" in board:
+        out.append(f"### One board, {board['subscribers']:,} live subscribers\n")
+        out.append("A writer creates cards on one public board as fast as the site takes them (each one SQLite "
+                   "transaction, then the card rendered once and broadcast to every stream of the board); "
+                   f"{board['subscribers']:,} streams read every card. Delivery is from sending the write to a stream "
+                   "receiving its card.\n")
+        out.append("| writes/s | deliveries | delivery p50 (ms) | p99 (ms) | hub CPU per write (ms) | lost / duplicates | slow streams dropped |")
+        out.append("|---|---|---|---|---|---|---|")
+        out.append(f"| {board['writesPerSecond']:,} | {board['deliveries']:,} | {board['deliveryP50Ms']} | "
+                   f"{board['deliveryP99Ms']} | {board['hubCpuMsPerWrite']} | {board['lost']} / {board['duplicates']} | "
+                   f"{board['slowStreamsDropped']} |")
+        out.append("")
 
 out.append("## Commands\n")
 out.append("```sh\nBenchmarks/run                 # every scenario, both servers, writes this file\n"

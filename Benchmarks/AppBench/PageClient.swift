@@ -26,10 +26,16 @@ final class PageClient {
         if fd >= 0 { close(fd) }
     }
 
-    func get(_ path: String) -> Response? { send("GET", path, body: nil) }
+    func get(_ path: String) -> Response? { send("GET", path, body: nil, headers: []) }
 
     func postForm(_ path: String, _ fields: [(String, String)]) -> Response? {
-        send("POST", path, body: fields.map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&"))
+        postFormWithHeaders(path, fields, headers: [])
+    }
+
+    func postFormWithHeaders(_ path: String, _ fields: [(String, String)], headers: [(String, String)]) -> Response? {
+        send(
+            "POST", path, body: fields.map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&"),
+            headers: headers)
     }
 
     /// The value of the form's hidden `csrf_token` input.
@@ -40,10 +46,11 @@ final class PageClient {
         return String(decoding: value, as: UTF8.self)
     }
 
-    private func send(_ method: String, _ path: String, body: String?) -> Response? {
+    private func send(_ method: String, _ path: String, body: String?, headers: [(String, String)]) -> Response? {
         if fd < 0 { connect() }
         guard fd >= 0 else { return nil }
         var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nSec-Fetch-Site: same-origin\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
         if !cookies.isEmpty {
             request += "Cookie: " + cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") + "\r\n"
         }

@@ -6,7 +6,7 @@ import Synchronization
 /// and two inserts each), logins (a hash verified, a session created) and page renders for a logged-in user
 /// (`GET /account`: a session looked up on the worker pool, a Mustache page rendered). Prints one JSON line per phase with
 /// operations/s, latency p50/p99 and the hub's CPU per operation. Bounded: each phase runs `seconds`.
-///   app-bench PORT HUB_PID [seconds (5)] [concurrent clients (4)]
+///   app-bench PORT HUB_PID [seconds (5)] [concurrent clients (4)] [board subscribers (1000)]
 let arguments = CommandLine.arguments
 guard arguments.count >= 3, let port = Int(arguments[1]), let hubPID = Int32(arguments[2]) else {
     print("usage: app-bench PORT HUB_PID [seconds] [clients]")
@@ -15,25 +15,7 @@ guard arguments.count >= 3, let port = Int(arguments[1]), let hubPID = Int32(arg
 let seconds = arguments.count > 3 ? Double(arguments[3]) ?? 5 : 5
 let clients = arguments.count > 4 ? Int(arguments[4]) ?? 4 : 4
 
-@Sendable func now() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-}
-
-/// The hub's user and system CPU so far, in seconds (/proc/PID/stat fields 14 and 15).
-@Sendable func hubCPUSeconds() -> Double {
-    guard let file = fopen("/proc/\(hubPID)/stat", "r") else { return 0 }
-    defer { fclose(file) }
-    var line = [CChar](repeating: 0, count: 1024)
-    guard fgets(&line, Int32(line.count), file) != nil else { return 0 }
-    let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    guard let close = text.lastIndex(of: ")") else { return 0 }
-    let fields = text[text.index(after: close)...].split(separator: " ")
-    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-}
+@Sendable func hubCPUSeconds() -> Double { ProcessCPU.seconds(of: hubPID) }
 
 /// Runs `operation` on `clients` threads, each on its own connection, until `seconds` pass or `limit`
 /// operations each are done; returns the latencies of the ones that succeeded and how many failed.
@@ -149,4 +131,19 @@ measure(
     // The logged-in page, which greets its user by name.
     guard let page = client.get("/account"), page.status == 200 else { return false }
     return PageClient.find(Array("Bench ".utf8), in: page.body) != nil
+}
+
+let boardSubscribers = arguments.count > 5 ? Int(arguments[5]) ?? 1000 : 1000
+if boardSubscribers > 0 {
+    let owner = PageClient(port: port)
+    let token = visitorToken(owner, "/login") ?? ""
+    _ = owner.postForm("/login", [("email", email(0, 0)), ("password", password), ("csrf_token", token)])
+    let csrf = owner.get("/boards").flatMap { PageClient.csrfToken(in: $0.body) } ?? ""
+    let created = owner.postForm("/boards", [("name", "Benchmark"), ("visibility", "public"), ("csrf_token", csrf)])
+    if let location = created?.header("Location").first, let id = Int(location.dropFirst("/boards/".count)) {
+        BoardFanout(port: port, hubPID: hubPID, subscribers: boardSubscribers, seconds: seconds).run(
+            owner: owner, csrf: csrf, boardID: id)
+    } else {
+        print("{\"phase\": \"board\", \"error\": \"the board could not be created: \(created?.status ?? 0)\"}")
+    }
 }
