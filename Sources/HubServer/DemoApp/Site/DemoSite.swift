@@ -39,13 +39,17 @@ public final class DemoSite: Sendable {
     let pool: WorkerPool<DemoWorker>
     /// Orders each board's changes: committed and broadcast one at a time (see `BoardLive`).
     let boardLocks = BoardLocks()
+    /// The public board the home page links to (`GET /demo`).
+    let welcomeBoardID: Int64
 
     /// Opens (creating) the database, brings its schema up to date once, then starts the workers, each with
     /// its own connection.
     /// - Throws: `SQLiteError` or `MigrationError` when the file cannot be used.
     public static func open(_ settings: DemoSettings) throws -> DemoSite {
         try DatabaseFolder.create(for: settings.databasePath)
-        try SQLiteDatabase(path: settings.databasePath).migrate(DemoSchema.migrations)
+        let database = try SQLiteDatabase(path: settings.databasePath)
+        try database.migrate(DemoSchema.migrations)
+        let welcome = try WelcomeBoard.ensure(in: database, now: settings.clock())
         let pool = try WorkerPool<DemoWorker>(
             name: "demo", threads: settings.workers, queueLimit: settings.queueLimit
         ) { _ in
@@ -53,18 +57,21 @@ public final class DemoSite: Sendable {
                 database: try SQLiteDatabase(path: settings.databasePath), policy: settings.accounts,
                 clock: settings.clock)
         }
-        return DemoSite(settings: settings, pool: pool)
+        return DemoSite(settings: settings, pool: pool, welcomeBoardID: welcome)
     }
 
-    private init(settings: DemoSettings, pool: WorkerPool<DemoWorker>) {
+    private init(settings: DemoSettings, pool: WorkerPool<DemoWorker>, welcomeBoardID: Int64) {
         self.settings = settings
         self.pool = pool
+        self.welcomeBoardID = welcomeBoardID
     }
 
     /// Adds the site's routes.
     public func register(in router: inout RouterBuilder) {
         AccountRoutes(site: self).register(in: &router)
         BoardPages(site: self).register(in: &router)
+        let welcome = "/boards/\(welcomeBoardID)"
+        router.add("GET", "/demo") { _, _ in .response(.redirect(to: welcome)) }
         BoardActions(site: self).register(in: &router)
         router.use(BoardChannelGate(site: self))
         AccountPage(site: self).register(in: &router)
