@@ -30,7 +30,7 @@ final class Driver {
     func run() -> Int32 {
         _ = mkdir(options.work, 0o755)
         let redis = RedisControl(output: options.work + "/redis.log")
-        // Hub 0 starts before Redis, so its first publish is answered locally and names its boot epoch.
+        // Hub 0 starts before Redis, so its first publish is answered locally: with an epoch of its own.
         let (hub0, port0) = startHub(redisPort: redis.port)
         guard
             let answer = HTTPCall.request(
@@ -42,10 +42,10 @@ final class Driver {
         let ports = [port0, port1]
         waitUntilReady(ports)
         var truth = Truth()
-        truth.hubEpochs = [localID.epoch, epoch1]
         truth.replay = options.replay
         print(
-            "soak: redis :\(redis.port), hub :\(port0) (epoch \(localID.epoch)), soak-hub :\(port1) (epoch \(epoch1))")
+            "soak: redis :\(redis.port), hub :\(port0) (local id \(localID.epoch)-\(localID.sequence) before Redis), "
+                + "soak-hub :\(port1) (boot epoch \(epoch1))")
 
         let share = (options.subscribers + options.processes - 1) / options.processes
         let workers = (0..<options.processes).map { index in
@@ -90,6 +90,7 @@ final class Driver {
             worker.send("check \(truthPath)")
             while let line = worker.readLine(timeout: 300) {
                 if line.hasPrefix("example ") { totals.examples.append(String(line.dropFirst(8))) }
+                if line.hasPrefix("twice "), let token = Int(line.dropFirst(6)) { totals.ranTwice.insert(token) }
                 if line.hasPrefix("result ") {
                     totals.add(line)
                     break

@@ -154,7 +154,10 @@ final class SubscriberPool {
             subscriber.lastReceived = now
             let soakID = id.flatMap { SoakID($0) }
             if event.name.elementsEqual("reset".utf8) {
-                subscriber.log.resets.append(.init(id: soakID, session: Int(session), time: now))
+                subscriber.log.resets.append(
+                    .init(
+                        id: soakID, kind: ResetKind(data: String(decoding: event.data, as: UTF8.self)),
+                        session: Int(session), time: now, receiptsBefore: subscriber.log.receipts.count))
             } else if event.data.first == UInt8(ascii: "t"),
                 let token = Int(String(decoding: event.data.dropFirst(), as: UTF8.self))
             {
@@ -198,6 +201,8 @@ final class SubscriberPool {
                 checker.check(subscriber.log, index: options.offset + index, into: &tally)
             }
             for example in tally.examples { say("example " + example) }
+            // Distinct tokens, so the driver can count them over both workers (at most a few per outage).
+            for token in tally.ranTwice.sorted().prefix(100_000) { say("twice \(token)") }
             let dumped = (getenv("SOAK_DUMP").map { String(cString: $0) } ?? "").split(separator: ",").compactMap {
                 Int($0)
             }
