@@ -197,10 +197,16 @@ final class SubscriberPool {
         } else if text.hasPrefix("check ") {
             let checker = Checker(truth: Truth(text: Sys.readFile(String(text.dropFirst(6)))))
             var tally = Checker.Tally()
+            var dumps: [String] = []
             for (index, subscriber) in subscribers.enumerated() {
+                let before = (tally.lost, tally.duplicates, tally.reordered, tally.unjustified)
                 checker.check(subscriber.log, index: options.offset + index, into: &tally)
+                // The whole log of the first few subscribers with a finding: enough to trace it by hand.
+                if dumps.count < 3 && before != (tally.lost, tally.duplicates, tally.reordered, tally.unjustified) {
+                    dumps.append("dump sub=\(options.offset + index) " + subscriber.log.dump)
+                }
             }
-            for example in tally.examples { say("example " + example) }
+            for example in tally.examples + dumps { say("example " + example) }
             // Distinct tokens, so the driver can count them over both workers (at most a few per outage).
             for token in tally.ranTwice.sorted().prefix(100_000) { say("twice \(token)") }
             let dumped = (getenv("SOAK_DUMP").map { String(cString: $0) } ?? "").split(separator: ",").compactMap {
