@@ -5,6 +5,9 @@ import platform
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+import soak_section  # noqa: E402 (beside this file: Python puts the script's folder on the path)
+
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 runs = {}
 for r in rows:
@@ -162,6 +165,9 @@ if len(sys.argv) > 3 and os.path.exists(sys.argv[3]) and os.path.getsize(sys.arg
         out.append(f"| lost / duplicates / out of order | {single['lost']} / {single['duplicates']} / {single['outOfOrder']} "
                    f"| {redis['lost']} / {redis['duplicates']} / {redis['outOfOrder']} | |")
         out.append("")
+
+# The soak's figures come from SOAK.md (Benchmarks/soak writes it and keeps this section current itself).
+out += soak_section.section(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "SOAK.md"))
 
 out.append("## Commands\n")
 out.append("```sh\nBenchmarks/run                 # every scenario, both servers, writes this file\n"

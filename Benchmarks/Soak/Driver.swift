@@ -86,11 +86,14 @@ final class Driver {
         let truthPath = options.work + "/truth.txt"
         Sys.writeFile(truthPath, truth.text)
         var totals = Summary()
+        // Whole subscriber logs (long lines): beside the report, not in it.
+        var dumps: [String] = []
         for worker in workers {
             worker.send("check \(truthPath)")
             while let line = worker.readLine(timeout: 300) {
                 if line.hasPrefix("example ") { totals.examples.append(String(line.dropFirst(8))) }
                 if line.hasPrefix("twice "), let token = Int(line.dropFirst(6)) { totals.ranTwice.insert(token) }
+                if line.hasPrefix("dump ") { dumps.append(String(line.dropFirst(5))) }
                 if line.hasPrefix("result ") {
                     totals.add(line)
                     break
@@ -106,6 +109,9 @@ final class Driver {
         Sys.stop(hub0)
         Sys.stop(hub1)
         redis.stop()
+        let dumpPath = options.work + "/dumps.txt"
+        Sys.writeFile(dumpPath, dumps.joined(separator: "\n") + "\n")
+        if !dumps.isEmpty { print("soak: the logs of \(dumps.count) subscribers with findings are in \(dumpPath)") }
         let report = totals.report(summary)
         Sys.writeFile(options.report, report)
         print(report)

@@ -203,17 +203,18 @@ final class SubscriberPool {
                 checker.check(subscriber.log, index: options.offset + index, into: &tally)
                 // The whole log of the first few subscribers with a finding: enough to trace it by hand.
                 if dumps.count < 3 && before != (tally.lost, tally.duplicates, tally.reordered, tally.unjustified) {
-                    dumps.append("dump sub=\(options.offset + index) " + subscriber.log.dump)
+                    dumps.append("sub=\(options.offset + index) " + subscriber.log.dump)
                 }
             }
-            for example in tally.examples + dumps { say("example " + example) }
+            for example in tally.examples { say("example " + example) }
+            for dump in dumps { say("dump " + dump) }
             // Distinct tokens, so the driver can count them over both workers (at most a few per outage).
             for token in tally.ranTwice.sorted().prefix(100_000) { say("twice \(token)") }
             let dumped = (getenv("SOAK_DUMP").map { String(cString: $0) } ?? "").split(separator: ",").compactMap {
                 Int($0)
             }
             for index in dumped where index >= options.offset && index < options.offset + subscribers.count {
-                say("example dump sub=\(index) " + subscribers[index - options.offset].log.dump)
+                say("dump sub=\(index) " + subscribers[index - options.offset].log.dump)
             }
             say(tally.line)
             exit(0)
