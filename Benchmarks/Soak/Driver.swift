@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import LoadGenCore
 
 /// The whole soak: Redis, two hubs of one group (the `hub` executable and the in-process publishing
 /// soak-hub), subscriber workers, HTTP publishers, the fault thread and the RSS monitor; then the check and
@@ -47,12 +48,10 @@ final class Driver {
             "soak: redis :\(redis.port), hub :\(port0) (local id \(localID.epoch)-\(localID.sequence) before Redis), "
                 + "soak-hub :\(port1) (boot epoch \(epoch1))")
 
-        let share = (options.subscribers + options.processes - 1) / options.processes
-        let workers = (0..<options.processes).map { index in
+        let workers = WorkerProcess.shares(of: options.subscribers, over: options.processes).map { count, offset in
             WorkerProcess(arguments: [
                 "subscribe", "--ports", "\(port0),\(port1)", "--channels", "\(options.channels)",
-                "--count", "\(min(share, options.subscribers - index * share))", "--offset", "\(index * share)",
-                "--life", "\(options.meanLifeSeconds)",
+                "--count", "\(count)", "--offset", "\(offset)", "--life", "\(options.meanLifeSeconds)",
             ])
         }
         Sys.sleep(seconds: 5)

@@ -20,16 +20,12 @@ import Testing
         // B keeps a listener on the channel, so it is subscribed in Redis and back-fills after a gap.
         let listener = try SSEClient(port: b.port, path: "/events/had")
         try listener.readHead()
-        let subscribed = { (try? redis.command("PUBSUB NUMSUB ssehub:channel:had"))?.hasSuffix(":1\r\n") == true }
+        let subscribed = { redis.hasOneSubscriber(of: "had") }
         try eventually("hub B subscribed to the channel in Redis") { subscribed() }
         #expect(try TestHTTP.postForm(a.port, "channel=had&data=1").status == 200)
         try listener.waitForEvents(1)
         kill(b.pid, SIGSTOP)
-        // B's subscribed connection is the one with two subscriptions (its heartbeat and the channel).
-        let clients = try redis.command("CLIENT LIST")
-        let line = try #require(clients.split(separator: "\n").first { $0.contains(" sub=2 ") })
-        let id = try #require(line.split(separator: " ").first { $0.hasPrefix("id=") }?.dropFirst(3))
-        _ = try redis.command("CLIENT KILL ID \(id)")
+        try redis.killSubscribedConnection()
         try eventually("nobody subscribed to the channel") { !subscribed() }
         var last: EventID?
         for index in 2...3 {

@@ -27,16 +27,12 @@ import Testing
         }
         let client = try SSEClient(port: a.port, path: "/events/gap")
         try client.readHead()
-        let subscribed = { (try? redis.command("PUBSUB NUMSUB ssehub:channel:gap"))?.hasSuffix(":1\r\n") == true }
+        let subscribed = { redis.hasOneSubscriber(of: "gap") }
         try eventually("hub A subscribed to the channel in Redis") { subscribed() }
         #expect(try TestHTTP.postForm(b.port, "channel=gap&data=1").status == 200)
         try client.waitForEvents(1)
         kill(a.pid, SIGSTOP)
-        // A's subscribed connection is the one with two subscriptions (its heartbeat and the channel).
-        let clients = try redis.command("CLIENT LIST")
-        let line = try #require(clients.split(separator: "\n").first { $0.contains(" sub=2 ") })
-        let id = try #require(line.split(separator: " ").first { $0.hasPrefix("id=") }?.dropFirst(3))
-        _ = try redis.command("CLIENT KILL ID \(id)")
+        try redis.killSubscribedConnection()
         try eventually("nobody subscribed to the channel") { !subscribed() }
         for index in 2...(gap + 1) {
             #expect(try TestHTTP.postForm(b.port, "channel=gap&data=\(index)").status == 200)
