@@ -38,7 +38,8 @@ let package = Package(
         // Data/ holds test data read by path (the Mustache spec's cases and the script that writes them).
         .testTarget(name: "SSEHubTests", dependencies: ["SSEHub", "Broadcast", "DemoApp"], exclude: ["Data"]),
         .testTarget(name: "DemoAppTests", dependencies: ["DemoApp"]),
-        // The load generator (Benchmarks/run drives it; `swift test` only tests its parser and histogram).
+        // The load generator (Benchmarks/run drives it; `swift test` only tests its core). LoadGenCore is shared
+        // with the soak: worker processes, the event-stream parser, option and head parsing.
         .target(name: "LoadGenCore", path: "Benchmarks/LoadGenCore"),
         .executableTarget(
             name: "loadgen", dependencies: ["LoadGenCore", "CLinuxSys", "SSEHub"], path: "Benchmarks/LoadGen"),
@@ -47,7 +48,7 @@ let package = Package(
         // The demo site's sign-ups, logins and page renders over HTTP (Benchmarks/run drives it).
         .executableTarget(name: "app-bench", path: "Benchmarks/AppBench"),
         // The chaos soak (Benchmarks/soak): its driver and subscriber workers, and a hub that publishes in-process.
-        .executableTarget(name: "soak", dependencies: ["CLinuxSys"], path: "Benchmarks/Soak"),
+        .executableTarget(name: "soak", dependencies: ["CLinuxSys", "LoadGenCore"], path: "Benchmarks/Soak"),
         .executableTarget(name: "soak-hub", dependencies: ["Broadcast"], path: "Benchmarks/SoakHub"),
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address -DFUZZING). A plain build
         // compiles them too, as programs that replay the corpus files they are given.

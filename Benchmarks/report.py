@@ -5,6 +5,9 @@ import platform
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+import soak_section  # noqa: E402 (beside this file: Python puts the script's folder on the path)
+
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 runs = {}
 for r in rows:
@@ -163,6 +166,7 @@ if len(sys.argv) > 3 and os.path.exists(sys.argv[3]) and os.path.getsize(sys.arg
                    f"| {redis['lost']} / {redis['duplicates']} / {redis['outOfOrder']} | |")
         out.append("")
 
+<<<<<<< HEAD
 if len(sys.argv) > 4 and os.path.exists(sys.argv[4]) and os.path.getsize(sys.argv[4]) > 0:
     out.append("## Demo site\n")
     out.append("The demo site in the hub's own process, driven over loopback HTTP by `app-bench` as a browser would "
@@ -196,6 +200,10 @@ if len(sys.argv) > 4 and os.path.exists(sys.argv[4]) and os.path.getsize(sys.arg
                    f"{board['deliveryP99Ms']} | {board['hubCpuMsPerWrite']} | {board['lost']} / {board['duplicates']} | "
                    f"{board['slowStreamsDropped']} |")
         out.append("")
+=======
+# The soak's figures come from SOAK.md (Benchmarks/soak writes it and keeps this section current itself).
+out += soak_section.section(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "SOAK.md"))
+>>>>>>> 57c99f5764ac8ec80ad5e0eb31a10b3d6a60b568
 
 out.append("## Commands\n")
 out.append("```sh\nBenchmarks/run                 # every scenario, both servers, writes this file\n"

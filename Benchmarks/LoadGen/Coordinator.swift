@@ -38,17 +38,12 @@ final class Coordinator {
         func measured() -> [Int32] { options.pids.flatMap { Proc.tree($0) } }
         let baseline = Proc.pssKiB(measured())
         let started = Proc.monotonicNanoseconds()
-        var workers: [WorkerProcess] = []
-        let share = (options.subscribers + options.processes - 1) / options.processes
-        for index in 0..<options.processes {
-            let count = min(share, options.subscribers - index * share)
-            guard count > 0 else { break }
-            workers.append(
-                WorkerProcess(arguments: [
-                    "subscribe", "--host", options.host, "--port", "\(options.port)", "--path", path,
-                    "--channels", "\(options.channels)", "--count", "\(count)", "--offset", "\(index * share)",
-                    "--sources", "\(options.sources)", "--events", "\(options.events)",
-                ]))
+        let workers = WorkerProcess.shares(of: options.subscribers, over: options.processes).map { count, offset in
+            WorkerProcess(arguments: [
+                "subscribe", "--host", options.host, "--port", "\(options.port)", "--path", path,
+                "--channels", "\(options.channels)", "--count", "\(count)", "--offset", "\(offset)",
+                "--sources", "\(options.sources)", "--events", "\(options.events)",
+            ])
         }
         var established = 0
         var connectFailures = 0
@@ -160,4 +155,16 @@ func format3(_ value: Double) -> String {
     guard value.isFinite else { return "0" }
     let scaled = (value * 1000).rounded() / 1000
     return scaled == scaled.rounded() ? String(Int64(scaled)) : String(scaled)
+}
+
+/// `key=value` fields of a worker's line.
+func fields(_ line: String) -> [String: String] {
+    var result: [String: String] = [:]
+    let halves = line.split(separator: " histogram=", maxSplits: 1)
+    if halves.count == 2 { result["histogram"] = String(halves[1]) }
+    for part in (halves.first ?? "").split(separator: " ") {
+        let pair = part.split(separator: "=", maxSplits: 1)
+        if pair.count == 2 { result[String(pair[0])] = String(pair[1]) }
+    }
+    return result
 }

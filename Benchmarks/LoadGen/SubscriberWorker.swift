@@ -149,7 +149,7 @@ final class SubscriberWorker {
         var start = 0
         if !subscription.headDone {
             subscription.head.append(contentsOf: buffer[0..<count])
-            guard let end = headEnd(subscription.head) else { return }
+            guard let end = HTTPHead.end(in: subscription.head) else { return }
             guard subscription.head.starts(with: "HTTP/1.1 200".utf8) else {
                 fail(index)
                 return
@@ -161,7 +161,7 @@ final class SubscriberWorker {
         }
         let wasComplete = subscription.ledger.isComplete
         buffer.withUnsafeBytes { bytes in
-            subscription.parser.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<count])) { data, _ in
+            subscription.parser.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<count])) { data, _, _ in
                 guard let (sequence, sentAt) = Payload.parse(data) else { return }
                 subscription.ledger.record(sequence: sequence)
                 histogram.record(now > sentAt ? now - sentAt : 0)
@@ -170,15 +170,6 @@ final class SubscriberWorker {
             }
         }
         if !wasComplete && subscription.ledger.isComplete && options.events > 0 { complete += 1 }
-    }
-
-    private func headEnd(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for index in 0...(bytes.count - 4)
-        where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
-            return index + 4
-        }
-        return nil
     }
 
     private func readFinish() -> Double? {

@@ -1,4 +1,5 @@
 import Glibc
+import LoadGenCore
 
 /// loadgen: an SSE load generator for the hub and nchan. Loopback targets only; every phase is bounded.
 ///
@@ -15,9 +16,7 @@ guard let command = arguments.first else {
 arguments.removeFirst()
 let values = OptionValues(arguments)
 
-func value<T: LosslessStringConvertible>(_ name: String, _ fallback: T) -> T {
-    values.values[name].flatMap(T.init) ?? fallback
-}
+func value<T: LosslessStringConvertible>(_ name: String, _ fallback: T) -> T { values.value(name, fallback) }
 
 switch command {
 case "subscribe":
@@ -54,19 +53,4 @@ case "run":
 default:
     print("loadgen: unknown command \(command)")
     exit(2)
-}
-
-/// `--name value` pairs.
-struct OptionValues: Sendable {
-    let values: [String: String]
-
-    init(_ arguments: [String]) {
-        var values: [String: String] = [:]
-        var index = 0
-        while index + 1 < arguments.count {
-            values[String(arguments[index].drop { $0 == "-" })] = arguments[index + 1]
-            index += 2
-        }
-        self.values = values
-    }
 }

@@ -1,6 +1,7 @@
-/// An incremental `text/event-stream` parser for the load generator (WHATWG HTML §9.2.6): LF, CRLF and CR
-/// line ends split anywhere across reads, comments, multi-line data joined with LF. Calls back per event with
-/// the data bytes, so a million events cost no String allocations.
+/// An incremental `text/event-stream` parser for the load generator and the soak (WHATWG HTML §9.2.6): LF, CRLF
+/// and CR line ends split anywhere across reads, comments, multi-line data joined with LF, the last event ID
+/// kept across events as a browser keeps it. Calls back per event with its bytes, so a million events cost no
+/// String allocations.
 public struct StreamParser {
     private var line: [UInt8] = []
     private var data: [UInt8] = []
@@ -15,9 +16,10 @@ public struct StreamParser {
         data.reserveCapacity(256)
     }
 
-    /// Feeds bytes; `onEvent` gets each complete event's data and event name.
+    /// Feeds bytes; `onEvent` gets each complete event's data, event name and the last event ID at its dispatch
+    /// (what a browser would send as `Last-Event-ID`; empty when there is none).
     public mutating func feed(
-        _ bytes: UnsafeRawBufferPointer, onEvent: (_ data: [UInt8], _ event: [UInt8]) -> Void
+        _ bytes: UnsafeRawBufferPointer, onEvent: (_ data: [UInt8], _ event: [UInt8], _ lastEventID: [UInt8]) -> Void
     ) {
         for byte in bytes {
             if previousWasCR {
@@ -33,10 +35,10 @@ public struct StreamParser {
         }
     }
 
-    private mutating func endLine(_ onEvent: (_ data: [UInt8], _ event: [UInt8]) -> Void) {
+    private mutating func endLine(_ onEvent: (_ data: [UInt8], _ event: [UInt8], _ lastEventID: [UInt8]) -> Void) {
         defer { line.removeAll(keepingCapacity: true) }
         if line.isEmpty {
-            if hasData { onEvent(data, eventName) }
+            if hasData { onEvent(data, eventName, lastEventID) }
             data.removeAll(keepingCapacity: true)
             eventName.removeAll(keepingCapacity: true)
             hasData = false

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import LoadGenCore
 
 /// The whole soak: Redis, two hubs of one group (the `hub` executable and the in-process publishing
 /// soak-hub), subscriber workers, HTTP publishers, the fault thread and the RSS monitor; then the check and
@@ -30,7 +31,7 @@ final class Driver {
     func run() -> Int32 {
         _ = mkdir(options.work, 0o755)
         let redis = RedisControl(output: options.work + "/redis.log")
-        // Hub 0 starts before Redis, so its first publish is answered locally and names its boot epoch.
+        // Hub 0 starts before Redis, so its first publish is answered locally: with an epoch of its own.
         let (hub0, port0) = startHub(redisPort: redis.port)
         guard
             let answer = HTTPCall.request(
@@ -42,17 +43,15 @@ final class Driver {
         let ports = [port0, port1]
         waitUntilReady(ports)
         var truth = Truth()
-        truth.hubEpochs = [localID.epoch, epoch1]
         truth.replay = options.replay
         print(
-            "soak: redis :\(redis.port), hub :\(port0) (epoch \(localID.epoch)), soak-hub :\(port1) (epoch \(epoch1))")
+            "soak: redis :\(redis.port), hub :\(port0) (local id \(localID.epoch)-\(localID.sequence) before Redis), "
+                + "soak-hub :\(port1) (boot epoch \(epoch1))")
 
-        let share = (options.subscribers + options.processes - 1) / options.processes
-        let workers = (0..<options.processes).map { index in
+        let workers = WorkerProcess.shares(of: options.subscribers, over: options.processes).map { count, offset in
             WorkerProcess(arguments: [
                 "subscribe", "--ports", "\(port0),\(port1)", "--channels", "\(options.channels)",
-                "--count", "\(min(share, options.subscribers - index * share))", "--offset", "\(index * share)",
-                "--life", "\(options.meanLifeSeconds)",
+                "--count", "\(count)", "--offset", "\(offset)", "--life", "\(options.meanLifeSeconds)",
             ])
         }
         Sys.sleep(seconds: 5)
@@ -86,10 +85,14 @@ final class Driver {
         let truthPath = options.work + "/truth.txt"
         Sys.writeFile(truthPath, truth.text)
         var totals = Summary()
+        // Whole subscriber logs (long lines): beside the report, not in it.
+        var dumps: [String] = []
         for worker in workers {
             worker.send("check \(truthPath)")
             while let line = worker.readLine(timeout: 300) {
                 if line.hasPrefix("example ") { totals.examples.append(String(line.dropFirst(8))) }
+                if line.hasPrefix("twice "), let token = Int(line.dropFirst(6)) { totals.ranTwice.insert(token) }
+                if line.hasPrefix("dump ") { dumps.append(String(line.dropFirst(5))) }
                 if line.hasPrefix("result ") {
                     totals.add(line)
                     break
@@ -105,6 +108,9 @@ final class Driver {
         Sys.stop(hub0)
         Sys.stop(hub1)
         redis.stop()
+        let dumpPath = options.work + "/dumps.txt"
+        Sys.writeFile(dumpPath, dumps.joined(separator: "\n") + "\n")
+        if !dumps.isEmpty { print("soak: the logs of \(dumps.count) subscribers with findings are in \(dumpPath)") }
         let report = totals.report(summary)
         Sys.writeFile(options.report, report)
         print(report)

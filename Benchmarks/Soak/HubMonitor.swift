@@ -9,6 +9,13 @@ final class HubMonitor: Sendable {
         /// Peak of each minute, in order.
         var minutePeaks: [Int] = []
         var exitedAt: UInt64?
+
+        /// From three minutes on, the last minute's peak is at most 1.5 times the second minute's (after
+        /// warm-up) plus 16 MiB: a leak grows past that, noise and ring filling do not.
+        var isBounded: Bool {
+            guard minutePeaks.count >= 3, let last = minutePeaks.last else { return true }
+            return last <= minutePeaks[1] * 3 / 2 + 16 * 1024
+        }
     }
 
     private let pids: [pid_t]

@@ -1,33 +1,48 @@
-/// What the soak found when it was written, with causes and reproductions: the report names them, and its
-/// counters say how many of each finding's symptoms every run sees. Text only.
+/// What the soak found when it was written, why, and how each was fixed, with the tests that keep it fixed:
+/// the report ends with it, so a reader of SOAK.md knows what the counters above were once not zero for.
+/// Text only.
 enum KnownFindings {
     static let text: [String] = [
-        "## Known findings (hub defects; the counters above say how often each showed)", "",
-        "During a Redis outage a hub gives events its own ids (`<boot epoch>-<place>`), and Redis's ids (epoch taken at "
-            + "the group's first publish, newer again after a restart) sort above every one of them. A replay ring that "
-            + "holds both is not in id order, yet `ReplayRing.frames(after:)` walks back from the newest frame and stops at "
-            + "the first id not above the client's, and `ResumePoint.check` knows an id as unknown only when it is above "
-            + "the hub's position.", "",
-        "1. **Resume from an outage id replays the ring** (duplicates, reorders). A client whose last event was an "
-            + "outage event (of either hub) resumes: every Redis-id frame in the ring is \"after\" it, so the whole ring "
-            + "is sent again. Test: `OutageResumeTests.aResumeFromAnotherHubsOutageIDReplaysNothingItAlreadyHad` (known "
-            + "issue). Soak: `duplicatesFromOutageID`, `reorderedFromOutageID`.",
-        "2. **Resume from a Redis id skips what precedes an outage event in the ring** (silent loss, no `reset`). The "
-            + "walk stops at the hub's own outage frame, which sorts below the client's id, so the Redis-id frames stored "
-            + "before it are never sent. Test: `OutageResumeTests.aResumeFromARedisIDBringsWhatPrecedesAnOutageEventInTheRing` "
-            + "(known issue). Soak: `lostBeforeOutageEvent`.",
-        "3. **A publish the hub gave up on may still run in Redis: one event, two ids.** The hub gives up on a frozen "
-            + "Redis and publishes locally (answering with its own id), but the script it sent is still in Redis's socket "
-            + "buffer: when Redis thaws it runs it, so the event is also in the channel's stream and, if a hub has "
-            + "re-subscribed by then, delivered again with a Redis id (the soak saw the same just after restarts too). "
-            + "Reproduce: a hub with `--redis`, `kill -STOP` Redis, `POST /broadcast` (answered with the hub's boot epoch "
-            + "after the liveness timeout), `kill -CONT`, then `redis-cli XRANGE ssehub:stream:<channel> - +` lists the "
-            + "event. Test: `FrozenPublishTests` (known issue). Soak: `idMismatches`, `duplicatesUnderTwoIDs`.",
-        "4. **Events relayed while a hub is not subscribed are lost to it without a `reset`** (design limit, counted as "
-            + "\"lost in an outage window\"). After Redis returns, the hub that reconnects first publishes through Redis "
-            + "while the other is still redialling or re-subscribing; the other never hears those events, and its ring "
-            + "does not know it has a hole, so its live subscribers and resumes there miss them silently. A re-subscribe "
-            + "could restart each channel's coverage (so resumes fetch the stream) and back-fill live subscribers from the "
-            + "stream.",
+        "## Findings of the first soak, and their fixes", "",
+        "The first 10-minute soak (commit c2306c0) found four hub defects. Then a hub cut off from Redis gave its own "
+            + "events ids of its boot epoch, and Redis's ids sorted above every one of them, so a replay ring holding "
+            + "both was not in id order.", "",
+        "1. **A resume from an outage id replayed the ring** (duplicates, reorders): every Redis-id frame sorted "
+            + "\"after\" the client's id. 2. **A resume from a Redis id skipped what preceded an outage event in the "
+            + "ring** (silent loss): the ring walk stopped at the hub's own frame. Fixed (078b5b7, 040d449) by an id "
+            + "scheme in which ids keep rising on every stream: a cut-off hub takes the epoch `position.epoch + 1 + "
+            + "spread` (spread fixed per hub, below 100), and every reconnection raises the group's epoch to a "
+            + "wall-clock millisecond above it before the hub is ready; an epoch a hub never saw gets a `reset`. "
+            + "Tests: `OutageResumeTests` (`aResumeFromAnotherHubsOutageIDReplaysNothingItAlreadyHad`, "
+            + "`aResumeFromARedisIDBringsWhatPrecedesAnOutageEventInTheRing`, "
+            + "`aTwoChannelResumeFromAnEpochSeenOnTheOtherChannelIsExact`). Soak: `duplicated`, `reordered` and their "
+            + "\"on a resume from an outage id\" shares are 0.",
+        "3. **A publish the hub gave up on still ran in Redis: one event, two ids.** The script sat in a frozen "
+            + "Redis's socket buffer and ran when it thawed. Fixed (fcd6333): a publish carries a deadline in Redis's "
+            + "clock (`--redis-publish-timeout`, default 1 s) and the script refuses to run past it; the hub gives up "
+            + "only once Redis is certainly past it, and a failed connection lingers to read late answers. The "
+            + "residual, a Redis stopped between running a script and answering, is counted (`lateAnswers`). Tests: "
+            + "`FrozenPublishTests`. Soak: publishes run twice are at most the hubs' `lateAnswers`.",
+        "4. **Events relayed while a hub was not subscribed were lost to it without a `reset`.** Redis's pub/sub "
+            + "keeps nothing for a connection not subscribed at that moment. Fixed (459ec00): after every "
+            + "re-subscription the hub back-fills from the channels' streams (`backfilled`), or sends a live `reset` "
+            + "naming the channels when a stream cannot prove it holds everything (`gapResets`), or when those "
+            + "events' ids lie below ids the hub gave its own streams meanwhile (`behindPosition`). Tests: "
+            + "`SubscriptionGapTests`. Soak: a loss is excused only by a `reset` the subscriber received.",
+        "",
+        "## Open findings (hub defects the soak found after those fixes; known-issue tests reproduce them)", "",
+        "5. **A publish given up on while the connections stay up leaves the hub above the group's epoch.** A freeze "
+            + "longer than the publish timeout (1 s) but shorter than the liveness timeout (3 s), or one slow answer, "
+            + "makes the hub deliver a publish under a local epoch above its position; with no reconnection nothing "
+            + "raises the group's epoch, so every relayed event after it lies below the hub's position and is "
+            + "dropped on every channel (`behindPosition`), with no `reset`, until the next reconnection. Most of "
+            + "the soak's losses. Test: `ShortFreezeTests`.",
+        "6. **A history fetch trusts a stream that proves nothing.** A resume the ring cannot serve is fetched from "
+            + "Redis, and a stream with fewer entries than its cap counts as complete: after a Redis restart (every "
+            + "stream new and short) the events between the client's id and the restart are skipped silently, and "
+            + "a resume from an id above everything in the stream (another hub's local epoch) is \"exact\" with "
+            + "nothing, so the hub's lower ids follow it (the soak's reorders). Test: `RestartedStreamTests`.",
+        "7. **A resume on a hub still cut off gets, after its `reset`, what its `Last-Event-ID` says it had.** The "
+            + "hub's back-fill after its re-subscription goes to every live stream. Test: `ResumeBeforeBackfillTests`.",
     ]
 }

@@ -23,8 +23,11 @@ struct SubscriberLog {
 
     struct Reset {
         let id: SoakID?
+        let kind: ResetKind
         let session: Int
         let time: UInt64
+        /// How many receipts came before it: the events it answers for lie after the newest of those.
+        let receiptsBefore: Int
     }
 
     let channel: Int
@@ -56,7 +59,7 @@ struct SubscriberLog {
             "\($0.token)@\($0.id.map { "\($0.epoch)-\($0.sequence)" } ?? "-")/s\($0.session)/\($0.time)"
         }
         let resetText = resets.map {
-            "reset@\($0.id.map { "\($0.epoch)-\($0.sequence)" } ?? "-")/s\($0.session)/\($0.time)"
+            "reset@\($0.id.map { "\($0.epoch)-\($0.sequence)" } ?? "-")/\($0.kind)/s\($0.session)/\($0.time)"
         }
         return "channel=c\(channel) " + (sessionText + resetText + receiptText).joined(separator: " ")
     }

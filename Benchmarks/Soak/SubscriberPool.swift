@@ -1,5 +1,6 @@
 import CLinuxSys
 import Glibc
+import LoadGenCore
 
 /// A worker process's subscribers: each holds one channel for the whole run, and reconnects to either hub
 /// at random with `Last-Event-ID`, after disconnecting at random (exponential lifetimes) or being cut off.
@@ -21,7 +22,7 @@ final class SubscriberPool {
         var phase = Phase.waiting(until: 0)
         var fd: Int32 = -1
         var head: [UInt8] = []
-        var reader = EventReader()
+        var reader = StreamParser()
         var lastEventID: String?
         var lastReceived: UInt64 = 0
         var disconnectAt: UInt64 = .max
@@ -92,7 +93,7 @@ final class SubscriberPool {
         subscriber.phase = .connecting
         subscriber.phaseSince = now
         subscriber.head = []
-        subscriber.reader = EventReader()
+        subscriber.reader = StreamParser()
         subscriber.log.sessions.append(
             .init(hub: hub, lastEventID: subscriber.lastEventID, start: now, gapStart: subscriber.lastReceived))
         var event = clinux_epoll_event(EPOLLOUT.rawValue, UInt64(index))
@@ -139,7 +140,7 @@ final class SubscriberPool {
         var start = 0
         if case .head = subscriber.phase {
             subscriber.head += buffer[0..<count]
-            guard let end = headEnd(subscriber.head) else { return }
+            guard let end = HTTPHead.end(in: subscriber.head) else { return }
             guard subscriber.head.starts(with: "HTTP/1.1 200".utf8) else { return disconnect(index, now: now) }
             start = count - (subscriber.head.count - end)
             subscriber.phase = .stream
@@ -148,30 +149,27 @@ final class SubscriberPool {
             subscriber.disconnectAt = now + UInt64(life * 1000)
         }
         let session = Int32(subscriber.log.sessions.count - 1)
-        subscriber.reader.feed(buffer[start..<count]) { event in
-            let id = event.id.map { String(decoding: $0, as: UTF8.self) }
-            if let id { subscriber.lastEventID = id }
-            subscriber.lastReceived = now
-            let soakID = id.flatMap { SoakID($0) }
-            if event.name.elementsEqual("reset".utf8) {
-                subscriber.log.resets.append(.init(id: soakID, session: Int(session), time: now))
-            } else if event.data.first == UInt8(ascii: "t"),
-                let token = Int(String(decoding: event.data.dropFirst(), as: UTF8.self))
-            {
-                subscriber.log.receipts.append(.init(token: token, id: soakID, time: now, session: session))
-            } else {
-                subscriber.log.foreign += 1
+        buffer.withUnsafeBytes { raw in
+            subscriber.reader.feed(UnsafeRawBufferPointer(rebasing: raw[start..<count])) { data, name, lastEventID in
+                // The hub sends an id with every event, so the last event ID is this event's.
+                let id = lastEventID.isEmpty ? nil : String(decoding: lastEventID, as: UTF8.self)
+                if let id { subscriber.lastEventID = id }
+                subscriber.lastReceived = now
+                let soakID = id.flatMap { SoakID($0) }
+                if name.elementsEqual("reset".utf8) {
+                    subscriber.log.resets.append(
+                        .init(
+                            id: soakID, kind: ResetKind(data: String(decoding: data, as: UTF8.self)),
+                            session: Int(session), time: now, receiptsBefore: subscriber.log.receipts.count))
+                } else if data.first == UInt8(ascii: "t"),
+                    let token = Int(String(decoding: data.dropFirst(), as: UTF8.self))
+                {
+                    subscriber.log.receipts.append(.init(token: token, id: soakID, time: now, session: session))
+                } else {
+                    subscriber.log.foreign += 1
+                }
             }
         }
-    }
-
-    private func headEnd(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for index in 0...(bytes.count - 4)
-        where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
-            return index + 4
-        }
-        return nil
     }
 
     private func command() {
@@ -194,15 +192,24 @@ final class SubscriberPool {
         } else if text.hasPrefix("check ") {
             let checker = Checker(truth: Truth(text: Sys.readFile(String(text.dropFirst(6)))))
             var tally = Checker.Tally()
+            var dumps: [String] = []
             for (index, subscriber) in subscribers.enumerated() {
+                let before = (tally.lost, tally.duplicates, tally.reordered, tally.unjustified)
                 checker.check(subscriber.log, index: options.offset + index, into: &tally)
+                // The whole log of the first few subscribers with a finding: enough to trace it by hand.
+                if dumps.count < 3 && before != (tally.lost, tally.duplicates, tally.reordered, tally.unjustified) {
+                    dumps.append("sub=\(options.offset + index) " + subscriber.log.dump)
+                }
             }
             for example in tally.examples { say("example " + example) }
+            for dump in dumps { say("dump " + dump) }
+            // Distinct tokens, so the driver can count them over both workers (at most a few per outage).
+            for token in tally.ranTwice.sorted().prefix(100_000) { say("twice \(token)") }
             let dumped = (getenv("SOAK_DUMP").map { String(cString: $0) } ?? "").split(separator: ",").compactMap {
                 Int($0)
             }
             for index in dumped where index >= options.offset && index < options.offset + subscribers.count {
-                say("example dump sub=\(index) " + subscribers[index - options.offset].log.dump)
+                say("dump sub=\(index) " + subscribers[index - options.offset].log.dump)
             }
             say(tally.line)
             exit(0)

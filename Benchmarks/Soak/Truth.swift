@@ -55,22 +55,21 @@ struct Published: Sendable {
 }
 
 /// Everything the checker knows about the run besides the receipts: what was published, when Redis was out,
-/// which id epochs are the hubs' own (their boot stamps: ids they issue alone during an outage), and the ring
-/// and stream size. Written by the driver as a text file, read by every subscriber worker.
+/// which ids are the group's and which a hub's own (`ids`, read off the answers), and the ring and stream
+/// size. Written by the driver as a text file, read by every subscriber worker.
 struct Truth: Sendable {
-    var published: [Published] = []
+    var published: [Published] = [] {
+        didSet { ids = IDModel(published: published) }
+    }
     var faults: [FaultRecord] = []
-    /// Boot epochs of hub 0 and hub 1; every other epoch is one Redis assigned.
-    var hubEpochs: [UInt64] = [0, 0]
+    private(set) var ids = IDModel()
     var replay = 0
     /// Publishing ran from `publishStart` to `publishStop` (ms); events are checked inside it.
     var publishStart: UInt64 = 0
     var publishStop: UInt64 = 0
 
     var text: String {
-        var lines = [
-            "epochs \(hubEpochs[0]) \(hubEpochs[1])", "replay \(replay)", "window \(publishStart) \(publishStop)",
-        ]
+        var lines = ["replay \(replay)", "window \(publishStart) \(publishStop)"]
         for fault in faults { lines.append("fault \(fault.kind.rawValue) \(fault.start) \(fault.end) \(fault.amount)") }
         for event in published { lines.append("event " + event.line) }
         return lines.joined(separator: "\n") + "\n"
@@ -79,11 +78,11 @@ struct Truth: Sendable {
     init() {}
 
     init(text: String) {
+        var events: [Published] = []
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ")
             let numbers = fields.dropFirst().map { UInt64($0) ?? 0 }
             switch fields.first {
-            case "epochs": hubEpochs = Array(numbers.prefix(2))
             case "replay": replay = Int(numbers.first ?? 0)
             case "window": (publishStart, publishStop) = (numbers[0], numbers[1])
             case "fault":
@@ -92,14 +91,14 @@ struct Truth: Sendable {
                     FaultRecord(
                         kind: kind, start: UInt64(fields[2]) ?? 0, end: UInt64(fields[3]) ?? 0,
                         amount: Int(fields[4]) ?? 0))
-            case "event": if let event = Published(line: line.dropFirst(6)) { published.append(event) }
+            case "event": if let event = Published(line: line.dropFirst(6)) { events.append(event) }
             default: continue
             }
         }
+        // Property observers do not run in an initializer of the type itself.
+        published = events
+        ids = IDModel(published: events)
     }
-
-    /// Whether `id` was issued by a hub alone (during an outage), and by which.
-    func localHub(of id: SoakID) -> Int? { hubEpochs.firstIndex(of: id.epoch) }
 
     /// Whether `time` falls in an outage window (Redis killed or frozen, until both hubs were ready again).
     func inOutage(_ time: UInt64) -> Bool {

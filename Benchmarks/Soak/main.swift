@@ -1,4 +1,5 @@
 import Glibc
+import LoadGenCore
 
 /// soak: the chaos soak of two hubs and one Redis (Benchmarks/soak runs it). Loopback only, bounded.
 ///
@@ -8,22 +9,14 @@ import Glibc
 signal(SIGPIPE, SIG_IGN)
 var arguments = Array(CommandLine.arguments.dropFirst())
 let command = arguments.isEmpty ? "" : arguments.removeFirst()
-/// `--name value` pairs.
-let values: [String: String] = {
-    var pairs: [String: String] = [:]
-    while arguments.count >= 2 { pairs[String(arguments.removeFirst().drop { $0 == "-" })] = arguments.removeFirst() }
-    return pairs
-}()
+let values = OptionValues(arguments)
 
-@MainActor func value<T: LosslessStringConvertible>(_ name: String, _ fallback: T) -> T {
-    guard let text = values[name], let parsed = T(text) else { return fallback }
-    return parsed
-}
+func value<T: LosslessStringConvertible>(_ name: String, _ fallback: T) -> T { values.value(name, fallback) }
 
 switch command {
 case "subscribe":
     var options = SubscriberPool.Options()
-    options.ports = (values["ports"] ?? "").split(separator: ",").compactMap { Int($0) }
+    options.ports = (values.values["ports"] ?? "").split(separator: ",").compactMap { Int($0) }
     options.channels = value("channels", options.channels)
     options.count = value("count", options.count)
     options.offset = value("offset", options.offset)

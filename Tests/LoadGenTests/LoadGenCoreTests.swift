@@ -12,7 +12,7 @@ import Testing
         var events: [String] = []
         for piece in pieces {
             piece.withUnsafeBytes { buffer in
-                parser.feed(buffer) { data, event in
+                parser.feed(buffer) { data, event, _ in
                     events.append(String(decoding: event, as: UTF8.self) + "|" + String(decoding: data, as: UTF8.self))
                 }
             }

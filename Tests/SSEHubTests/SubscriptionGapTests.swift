@@ -27,20 +27,12 @@ import Testing
         }
         let client = try SSEClient(port: a.port, path: "/events/gap")
         try client.readHead()
-        let subscribed = { (try? redis.command("PUBSUB NUMSUB ssehub:channel:gap"))?.hasSuffix(":1\r\n") == true }
+        let subscribed = { redis.hasOneSubscriber(of: "gap") }
         try eventually("hub A subscribed to the channel in Redis") { subscribed() }
         #expect(try TestHTTP.postForm(b.port, "channel=gap&data=1").status == 200)
         try client.waitForEvents(1)
         kill(a.pid, SIGSTOP)
-        // A's subscribed connection is the one with the most subscriptions: the channel on top of what every
-        // hub subscribes to (its heartbeat, and the presence channel when it observes presence).
-        let clients = try redis.command("CLIENT LIST").split(separator: "\n")
-        let subscriptions = { (line: Substring) in
-            line.split(separator: " ").first { $0.hasPrefix("sub=") }.flatMap { Int($0.dropFirst(4)) } ?? 0
-        }
-        let line = try #require(clients.max { subscriptions($0) < subscriptions($1) })
-        let id = try #require(line.split(separator: " ").first { $0.hasPrefix("id=") }?.dropFirst(3))
-        _ = try redis.command("CLIENT KILL ID \(id)")
+        try redis.killSubscribedConnection()
         try eventually("nobody subscribed to the channel") { !subscribed() }
         for index in 2...(gap + 1) {
             #expect(try TestHTTP.postForm(b.port, "channel=gap&data=\(index)").status == 200)

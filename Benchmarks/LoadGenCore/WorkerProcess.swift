@@ -1,17 +1,18 @@
 import Glibc
 
-/// A subscriber worker running as a child process, spoken to over its stdin and stdout.
-final class WorkerProcess {
-    let pid: pid_t
+/// A worker: this same executable, started again with other arguments as a child process, spoken to over its
+/// stdin and stdout (one line per message). Load generator and soak both split their subscribers over
+/// workers, so no process nears its descriptor limit. Owned by the thread that started it.
+public final class WorkerProcess {
+    public let pid: pid_t
     private let input: Int32
     private let output: Int32
     private var pending: [UInt8] = []
 
-    init(arguments: [String]) {
+    public init(arguments: [String]) {
         var toChild: [Int32] = [0, 0]
         var fromChild: [Int32] = [0, 0]
-        pipe(&toChild)
-        pipe(&fromChild)
+        precondition(pipe(&toChild) == 0 && pipe(&fromChild) == 0, "cannot make a worker's pipes")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
@@ -23,7 +24,7 @@ final class WorkerProcess {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        precondition(result == 0, "loadgen: cannot start a worker: \(result)")
+        precondition(result == 0, "cannot start a worker: \(result)")
         posix_spawn_file_actions_destroy(&actions)
         close(toChild[0])
         close(fromChild[1])
@@ -32,21 +33,28 @@ final class WorkerProcess {
         output = fromChild[0]
     }
 
-    func send(_ line: String) {
+    /// How `total` items split over `processes` workers: each worker's count and the offset of its first.
+    /// Workers past the last item get none and are left out.
+    public static func shares(of total: Int, over processes: Int) -> [(count: Int, offset: Int)] {
+        let share = (total + max(1, processes) - 1) / max(1, processes)
+        return (0..<max(1, processes)).map { (min(share, total - $0 * share), $0 * share) }.filter { $0.count > 0 }
+    }
+
+    public func send(_ line: String) {
         let bytes = Array((line + "\n").utf8)
         _ = bytes.withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
     }
 
-    /// The next line the worker prints, waiting up to `timeout` seconds.
-    func readLine(timeout: Double) -> String? {
-        let deadline = Proc.monotonicNanoseconds() + UInt64(timeout * 1e9)
+    /// The next line the worker prints, waiting up to `timeout` seconds; nil at the deadline or its exit.
+    public func readLine(timeout: Double) -> String? {
+        let deadline = Self.monotonicNanoseconds() + UInt64(timeout * 1e9)
         while true {
             if let newline = pending.firstIndex(of: 0x0A) {
                 let line = String(decoding: pending[..<newline], as: UTF8.self)
                 pending.removeFirst(newline + 1)
                 return line
             }
-            let now = Proc.monotonicNanoseconds()
+            let now = Self.monotonicNanoseconds()
             guard now < deadline else { return nil }
             var poller = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, Int32(min(1000, (deadline - now) / 1_000_000 + 1))) > 0 else { continue }
@@ -57,22 +65,17 @@ final class WorkerProcess {
         }
     }
 
-    func wait() {
+    /// Waits for the worker to exit, then closes the pipes.
+    public func wait() {
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         close(input)
         close(output)
     }
-}
 
-/// `key=value` fields of a worker's line.
-func fields(_ line: String) -> [String: String] {
-    var result: [String: String] = [:]
-    let halves = line.split(separator: " histogram=", maxSplits: 1)
-    if halves.count == 2 { result["histogram"] = String(halves[1]) }
-    for part in (halves.first ?? "").split(separator: " ") {
-        let pair = part.split(separator: "=", maxSplits: 1)
-        if pair.count == 2 { result[String(pair[0])] = String(pair[1]) }
+    private static func monotonicNanoseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
-    return result
 }
