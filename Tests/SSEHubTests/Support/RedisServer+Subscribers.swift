@@ -7,8 +7,7 @@ extension RedisServer {
         (try? command("PUBSUB NUMSUB ssehub:channel:\(channel)"))?.hasSuffix(":1\r\n") == true
     }
 
-    /// Kills the subscribed connection of the one hub that listens to one channel: the connection with two
-    /// subscriptions (its heartbeat and the channel). Redis then publishes nothing to that hub until it
+    /// Kills the subscribed connection of the one hub that listens to one channel. Redis then publishes nothing to that hub until it
     /// re-subscribes.
     func killSubscribedConnection() throws {
         // The one with the most subscriptions: the channel on top of what every hub subscribes to (its
