@@ -30,19 +30,25 @@ enum KnownFindings {
             + "events' ids lie below ids the hub gave its own streams meanwhile (`behindPosition`). Tests: "
             + "`SubscriptionGapTests`. Soak: a loss is excused only by a `reset` the subscriber received.",
         "",
-        "## Open findings (hub defects the soak found after those fixes; known-issue tests reproduce them)", "",
+        "## Found after those fixes, and fixed", "",
         "5. **A publish given up on while the connections stay up leaves the hub above the group's epoch.** A freeze "
             + "longer than the publish timeout (1 s) but shorter than the liveness timeout (3 s), or one slow answer, "
             + "makes the hub deliver a publish under a local epoch above its position; with no reconnection nothing "
             + "raises the group's epoch, so every relayed event after it lies below the hub's position and is "
             + "dropped on every channel (`behindPosition`), with no `reset`, until the next reconnection. Most of "
-            + "the soak's losses. Test: `ShortFreezeTests`.",
+            + "the soak's losses. Fixed: a given-up publish makes the bridge raise the group's epoch again (unready "
+            + "until then), and a relayed event dropped below the position gives its channels' streams a `reset`. "
+            + "Test: `ShortFreezeTests`.",
         "6. **A history fetch trusts a stream that proves nothing.** A resume the ring cannot serve is fetched from "
             + "Redis, and a stream with fewer entries than its cap counts as complete: after a Redis restart (every "
             + "stream new and short) the events between the client's id and the restart are skipped silently, and "
             + "a resume from an id above everything in the stream (another hub's local epoch) is \"exact\" with "
-            + "nothing, so the hub's lower ids follow it (the soak's reorders). Test: `RestartedStreamTests`.",
+            + "nothing, so the hub's lower ids follow it (the soak's reorders). Fixed: a history proves a resume only "
+            + "from an id of an epoch Redis issued ids under (the group's `epochs` set) and a stream never trimmed "
+            + "or still reaching back to it; otherwise a `reset`. Test: `RestartedStreamTests`.",
         "7. **A resume on a hub still cut off gets, after its `reset`, what its `Last-Event-ID` says it had.** The "
-            + "hub's back-fill after its re-subscription goes to every live stream. Test: `ResumeBeforeBackfillTests`.",
+            + "hub's back-fill after its re-subscription goes to every live stream. Fixed: a stream that resumed from "
+            + "an id above its hub's position (in the group's current epoch) skips live events up to it. Test: "
+            + "`ResumeBeforeBackfillTests`.",
     ]
 }

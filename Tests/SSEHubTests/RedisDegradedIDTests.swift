@@ -2,7 +2,7 @@ import Broadcast
 import Testing
 
 /// Ids a hub issues on its own while Redis is unreachable sit between the group's ids before and after the
-/// outage, so every stream's ids keep rising and a resume from one of them, on either hub, is exact.
+/// outage, so every stream's ids keep rising and a resume from one of them is exact where it can be placed (the hub that issued it) and a reset elsewhere.
 extension RedisGroupTests {
     @Test func idsKeepRisingThroughAFrozenRedisAndResumesFromThemAreExact() throws {
         let redis = try RedisServer()
@@ -38,14 +38,19 @@ extension RedisGroupTests {
             try onB.waitForEvents(3)
             #expect(onB.events.map(\.data) == ["before", "after-b", "after-a"])
 
-            // A browser that had `during` resumes after it, on either hub, with exactly what followed.
-            for hub in hubs {
-                let resumed = try SSEClient(
-                    port: hub.port, path: "/events/c", headers: [("Last-Event-ID", during.description)])
-                try resumed.readHead()
-                try resumed.waitForEvents(2)
-                #expect(resumed.events.map(\.data) == ["after-b", "after-a"], "resumed on hub \(hub.port)")
-            }
+            // A browser that had `during` resumes after it on hub A, whose ring holds it, with exactly what
+            // followed. Hub B never had it, and Redis cannot place an id of hub A's own among the group's (events
+            // the group published while A was cut off may sort below it): B says so with a reset.
+            let onRing = try SSEClient(
+                port: a.port, path: "/events/c", headers: [("Last-Event-ID", during.description)])
+            try onRing.readHead()
+            try onRing.waitForEvents(2)
+            #expect(onRing.events.map(\.data) == ["after-b", "after-a"])
+            let elsewhere = try SSEClient(
+                port: b.port, path: "/events/c", headers: [("Last-Event-ID", during.description)])
+            try elsewhere.readHead()
+            try elsewhere.waitForEvents(1)
+            #expect(elsewhere.events.map(\.event) == ["reset"])
         }
     }
 }

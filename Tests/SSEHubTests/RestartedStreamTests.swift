@@ -2,12 +2,13 @@ import Glibc
 import SSEHub
 import Testing
 
-/// KNOWN DEFECT (open), found by the chaos soak after the fixes of findings 1-4 (2,110 losses without a `reset`
+/// Found by the chaos soak after the fixes of findings 1-4 (2,110 losses without a `reset`
 /// in a 3-minute soak, all on resumes after a Redis kill): a resume whose id the ring no longer reaches is
 /// fetched from the channel's Redis stream, and the stream is trusted when it holds fewer entries than its cap
 /// (`RedisBridgeCore.history`: "trimmed to its cap whose oldest entry is newer than the id" is the only
 /// doubt). A restarted Redis starts every stream empty, so a short stream proves nothing about the events
-/// between the client's id and the restart: they are skipped silently, the client gets only what came after.
+/// between the client's id and the restart: they were skipped silently, the client got only what came after.
+/// Now a stream proves a resume only with an entry at or before the client's id in that id's epoch.
 @Suite(.serialized) struct RestartedStreamTests {
     @Test func aResumeFromBeforeARedisRestartGetsTheMissedEventsOrAReset() throws {
         let redis = try RedisServer()
@@ -41,11 +42,7 @@ import Testing
         try resumed.readHead()
         try? resumed.waitForEvents(4, timeout: 3)
         let received = resumed.events.map { $0.event == "reset" ? "reset" : $0.data }
-        // A known issue until the defect is fixed: then this reports "known issue not recorded"; unwrap it.
-        withKnownIssue("open hub defect, see the suite's comment") {
-            #expect(
-                received == ["2", "3", "4", "5"] || received.first == "reset", "resumed from \(resumeFrom): \(received)"
-            )
-        }
+        #expect(
+            received == ["2", "3", "4", "5"] || received.first == "reset", "resumed from \(resumeFrom): \(received)")
     }
 }

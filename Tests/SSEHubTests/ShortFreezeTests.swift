@@ -2,13 +2,15 @@ import Glibc
 import SSEHub
 import Testing
 
-/// KNOWN DEFECT (open), found by the chaos soak after the fixes of findings 1-4 (a 3-minute soak with a 2 s
+/// Found by the chaos soak after the fixes of findings 1-4 (a 3-minute soak with a 2 s
 /// freeze: 203,251 losses without a `reset`, `behindPosition` 1,296 and 1,010): a freeze of Redis longer than the
 /// publish timeout (1 s) but shorter than the liveness timeout (3 s). The hub gives a publish up and delivers it
 /// under a local epoch above its position, but neither connection fails, so nothing raises the group's epoch:
 /// every event the group publishes next has an id below the hub's position and is dropped there
 /// (`behindPosition`), with no `reset`, on every channel, until the next reconnection. The back-fill's
-/// behind-position reset runs only after a re-subscription; the live path only counts.
+/// behind-position reset ran only after a re-subscription; the live path only counted. Now a given-up publish
+/// makes the bridge raise the group's epoch again (unready until then), and an event dropped below the
+/// position gives its channels' streams a `reset`.
 @Suite(.serialized) struct ShortFreezeTests {
     @Test func eventsAfterAShortFreezeReachTheStreamsOfTheHubThatGaveUpAPublish() throws {
         let redis = try RedisServer()
@@ -31,12 +33,9 @@ import Testing
         // The stream must get the event, or a reset saying it lost it.
         try? client.waitForEvents(3, timeout: 5)
         let health = try JSONParser.parse(TestHTTP.get(hub.port, "/health").body)
-        // A known issue until the defect is fixed: then this reports "known issue not recorded"; unwrap it.
-        withKnownIssue("open hub defect, see the suite's comment") {
-            #expect(
-                client.events.map(\.data).dropFirst(2).first == "after"
-                    || client.events.dropFirst(2).first?.event == "reset",
-                "after=\(after) events=\(client.events) redis=\(String(describing: health["redis"]))")
-        }
+        #expect(
+            client.events.map(\.data).dropFirst(2).first == "after"
+                || client.events.dropFirst(2).first?.event == "reset",
+            "after=\(after) events=\(client.events) redis=\(String(describing: health["redis"]))")
     }
 }

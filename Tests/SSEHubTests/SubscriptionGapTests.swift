@@ -50,7 +50,9 @@ import Testing
         #expect(client.events.map(\.data) == ["1", "2", "3", "4", "5"])
         #expect(client.events.allSatisfy { $0.event == "message" })
         let health = try JSONParser.parse(TestHTTP.get(a.port, "/health").body)
-        #expect(health["redis"]?["backfilled"] == .number(3))
+        // 2-4 at least; 5 too when its publish ran before the stream was read (then its live copy was skipped).
+        let backfilled = health["redis"]?["backfilled"]
+        #expect(backfilled == .number(3) || backfilled == .number(4), "\(String(describing: backfilled))")
         #expect(health["redis"]?["gapResets"] == .number(0))
     }
 

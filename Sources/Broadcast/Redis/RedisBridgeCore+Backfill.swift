@@ -44,8 +44,7 @@ extension RedisBridgeCore {
             counters.add(.gapResets)
             bridge.hub.reportGap(
                 in: behind,
-                reason: "events were published while this hub was cut off from Redis and gave ids of its own "
-                    + "above theirs")
+                reason: RedisBridgeCore.behindReason)
         }
         suppliedByBackfill = (Set(fill.channels), through)
         for push in fill.held { received(push) }

@@ -2,8 +2,13 @@ import SSEHub
 
 extension RedisBridgeCore {
     /// The stream entries of `channel` after `id`, for a resume on a hub that never heard them. nil when the
-    /// stream cannot prove it holds everything after `id`: more than `limit` newer entries, or a stream
-    /// trimmed to its cap whose oldest entry is newer than `id`. Three pipelined commands, one round trip.
+    /// stream cannot prove it holds everything after `id`:
+    /// - `id`'s epoch is not one this Redis issued ids under (the group's epochs set): Redis restarted since
+    ///   and lost what came between, or the id is one another hub gave while cut off;
+    /// - or the stream was trimmed past `id` (entries were removed and its first entry is newer than `id`);
+    /// - or more than `limit` entries follow `id`.
+    /// A stream that was never trimmed holds every event of its channel since this Redis's data began, so a
+    /// channel with no event before `id` is proven too. Three pipelined commands, one round trip.
     func history(
         channel: String, after id: EventID, limit: Int, completion: @escaping ([RelayedEvent]?) -> Void
     ) {
@@ -15,14 +20,11 @@ extension RedisBridgeCore {
         ]) {
             answers.entries = $0; answers.finish()
         }
-        publisher.send([Array("XLEN".utf8), stream]) {
-            answers.length = $0; answers.finish()
+        publisher.send([Array("XINFO".utf8), Array("STREAM".utf8), stream]) {
+            answers.info = $0; answers.finish()
         }
-        publisher.send([
-            Array("XRANGE".utf8), stream, [UInt8(ascii: "-")], [UInt8(ascii: "+")], Array("COUNT".utf8),
-            [UInt8(ascii: "1")],
-        ]) {
-            answers.oldest = $0; answers.finish()
+        publisher.send([Array("SISMEMBER".utf8), key("epochs"), Array(String(id.epoch).utf8)]) {
+            answers.knownEpoch = $0; answers.finish()
         }
     }
 
@@ -32,8 +34,8 @@ extension RedisBridgeCore {
         let after: EventID
         let limit: Int
         var entries: RedisReply??
-        var length: RedisReply??
-        var oldest: RedisReply??
+        var info: RedisReply??
+        var knownEpoch: RedisReply??
         private var pending = 3
 
         init(completion: @escaping ([RelayedEvent]?) -> Void, after: EventID, limit: Int) {
@@ -45,19 +47,32 @@ extension RedisBridgeCore {
         func finish() {
             pending -= 1
             guard pending == 0 else { return }
-            guard case .array(let items)?? = entries, case .integer(let count)?? = length else {
-                return completion(nil)
-            }
+            guard case .array(let items)?? = entries, case .integer(1)?? = knownEpoch else { return completion(nil) }
             let events = items.compactMap(RedisBridgeCore.storedEvent)
-            guard events.count == items.count, events.count <= limit else { return completion(nil) }
-            // A stream trimmed to its cap whose oldest entry is newer than the client's id may have lost
-            // events in between.
-            if count >= limit, case .array(let first)?? = oldest,
-                let stored = first.first.flatMap(RedisBridgeCore.storedEvent), after < stored.id
-            {
-                return completion(nil)
-            }
+            guard events.count == items.count, events.count <= limit, reachesBack else { return completion(nil) }
             completion(events)
+        }
+
+        /// Whether the stream still holds everything after `after`: it does not exist (the channel never had an
+        /// event), it never lost an entry (`entries-added` equals `length`, Redis 7), or its first entry is at
+        /// or before `after`.
+        private var reachesBack: Bool {
+            guard case .array(let fields)?? = info else {
+                // XINFO answers an error for a key that does not exist.
+                if case .error?? = info { return true }
+                return false
+            }
+            var values: [String: RedisReply] = [:]
+            for index in stride(from: 0, to: fields.count - 1, by: 2) {
+                if let name = fields[index].text { values[name] = fields[index + 1] }
+            }
+            if case .integer(let length)? = values["length"], case .integer(let added)? = values["entries-added"],
+                added == length
+            {
+                return true
+            }
+            guard let first = values["first-entry"].flatMap(RedisBridgeCore.storedEvent) else { return false }
+            return first.id <= after
         }
     }
 

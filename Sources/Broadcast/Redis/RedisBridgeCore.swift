@@ -27,6 +27,8 @@ package final class RedisBridgeCore {
     /// to each channel's capped stream under that id, and the envelope `id\nevent\nchannels\ndata` published
     /// to each channel (`channels`: all of the event's, space-separated, when there are several; else empty).
     /// One script, so stream order, publish order and ids agree, and one event's messages arrive together.
+    /// KEYS[3] is the set of every epoch this Redis has issued ids under since its data began: a stored
+    /// history proves a resume only from an id of one of them (see `history`).
     /// Past its deadline (ARGV[6], Redis's milliseconds) it does nothing: the hub has given up on it by then
     /// and delivered the event itself (see `PublishGuards`).
     static let script = """
@@ -35,12 +37,12 @@ package final class RedisBridgeCore {
           return redis.error_reply('SSEHUB_EXPIRED publish deadline passed')
         end
         local epoch = redis.call('GET', KEYS[1])
-        if not epoch then epoch = ARGV[1]; redis.call('SET', KEYS[1], epoch) end
+        if not epoch then epoch = ARGV[1]; redis.call('SET', KEYS[1], epoch); redis.call('SADD', KEYS[3], epoch) end
         local id = epoch .. '-' .. redis.call('INCR', KEYS[2])
         local envelope = id .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[4]
-        for i = 3, #KEYS do
+        for i = 4, #KEYS do
           redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[2], id, 'e', ARGV[3], 'd', ARGV[4])
-          redis.call('PUBLISH', ARGV[i + 4], envelope)
+          redis.call('PUBLISH', ARGV[i + 3], envelope)
         end
         return id
         """
@@ -53,7 +55,11 @@ package final class RedisBridgeCore {
     /// Returns the group's newest id before the raise (empty for a new group).
     static let raiseEpochScript = """
         local epoch = redis.call('GET', KEYS[1])
-        if not epoch or tonumber(epoch) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[2]) end
+        if epoch then redis.call('SADD', KEYS[3], epoch) end
+        if not epoch or tonumber(epoch) < tonumber(ARGV[1]) then
+          redis.call('SET', KEYS[1], ARGV[2])
+          redis.call('SADD', KEYS[3], ARGV[2])
+        end
         if not epoch then return '' end
         return epoch .. '-' .. (redis.call('GET', KEYS[2]) or '0')
         """
@@ -87,7 +93,10 @@ package final class RedisBridgeCore {
 
     func start() {
         let counters = bridge.counters
-        guards.onGivenUp = { counters.add(.expiredPublishes) }
+        guards.onGivenUp = { [unowned self] in
+            counters.add(.expiredPublishes)
+            self.outrunGroup()
+        }
         guards.onLateAnswer = { id in
             counters.add(.lateAnswers)
             Output.error("redis publish: Redis answered \(id) after this hub had given up and delivered it itself")
@@ -148,6 +157,17 @@ package final class RedisBridgeCore {
         }
     }
 
+    /// A publish was given up with both connections up (a freeze shorter than the liveness timeout, one slow
+    /// answer): this hub now gives it an id of its own above the group's, and no reconnection will raise the
+    /// group's epoch over it, so every event the group publishes next would fall below this hub's position.
+    /// The bridge is unready (publishes stay local) until the epoch is raised again, as after a reconnection.
+    private func outrunGroup() {
+        epochRaised = false
+        raiseGeneration += 1
+        updateReadiness()
+        if publisher.state == .ready && subscriber.state == .ready { raiseEpoch(generation: raiseGeneration) }
+    }
+
     /// Publishes sent after it on the publisher connection run after it (Redis runs one connection's commands
     /// in order). Local ids given while it is on its way take an epoch less than the spread above the position
     /// read here, and the candidate lies above that.
@@ -155,7 +175,8 @@ package final class RedisBridgeCore {
         let highestLocal = bridge.hub.position.epoch + Hub.localEpochSpreadLimit
         let candidate = max(WallClock.millisecondsSinceEpoch(), highestLocal + 1)
         publisher.send([
-            Array("EVAL".utf8), Array(Self.raiseEpochScript.utf8), [UInt8(ascii: "2")], key("epoch"), key("sequence"),
+            Array("EVAL".utf8), Array(Self.raiseEpochScript.utf8), [UInt8(ascii: "3")], key("epoch"), key("sequence"),
+            key("epochs"),
             Array(String(highestLocal + 1).utf8), Array(String(candidate).utf8),
         ]) { [weak self] reply in
             // No answer: the connection failed and will be redialled, raising again.
@@ -190,9 +211,10 @@ package final class RedisBridgeCore {
             bridge.counters.add(.failedPublishes)
             return completion(nil)
         }
-        var arguments: [[UInt8]] = [Array(String(channels.count + 2).utf8)]
+        var arguments: [[UInt8]] = [Array(String(channels.count + 3).utf8)]
         arguments.append(key("epoch"))
         arguments.append(key("sequence"))
+        arguments.append(key("epochs"))
         for channel in channels { arguments.append(key("stream:" + channel)) }
         // The candidate epoch a group gets if Redis has none yet.
         arguments.append(Array(String(WallClock.millisecondsSinceEpoch()).utf8))
@@ -271,6 +293,11 @@ package final class RedisBridgeCore {
         }
     }
 
+    /// Channels whose streams were told of events dropped below the position, until one is delivered again.
+    private var behindReported: Set<String> = []
+    static let behindReason =
+        "events were published while this hub was cut off from Redis and gave ids of its own above theirs"
+
     /// The multi-channel event delivered last, and to which channels: its other messages follow at once.
     private var lastSpread: (id: EventID, channels: [String])?
 
@@ -307,8 +334,17 @@ package final class RedisBridgeCore {
         if let supplied = suppliedByBackfill, id <= supplied.through, supplied.channels.contains(channel) { return }
         lastHeard = max(lastHeard ?? id, id)
         guard let targets = deliveryTargets(channel: channel, id: id, spread: spread) else { return }
-        if !bridge.hub.deliverRelayed(channels: targets, id: id, event: event, data: data) {
+        if bridge.hub.deliverRelayed(channels: targets, id: id, event: event, data: data) {
+            if !behindReported.isEmpty { behindReported.subtract(targets) }
+        } else {
+            // Below this hub's own ids of an outage: delivered, it would take the streams' ids backwards.
+            // Dropped, and the streams are told once per run of such events.
             bridge.counters.add(.behindPosition)
+            let fresh = targets.filter { behindReported.insert($0).inserted }
+            if !fresh.isEmpty {
+                bridge.counters.add(.gapResets)
+                bridge.hub.reportGap(in: fresh, reason: RedisBridgeCore.behindReason)
+            }
         }
     }
 

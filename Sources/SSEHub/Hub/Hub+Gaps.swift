@@ -16,9 +16,10 @@ extension Hub {
         var overflowed: [EventStreamSink] = []
         table.withLock { table in
             let position = table.position
+            // No id for the fan-out's checks: a stream skipping events it already had must not skip this.
             let frame = Frame(
                 bytes: EventEncoder.encode(id: position.description, event: "reset", data: data),
-                sequence: table.nextSequence(), id: position)
+                sequence: table.nextSequence(), id: nil)
             var perLoop = [[UInt64]](repeating: [], count: loops.count)
             for name in channels {
                 table.withRecord(name) { record in

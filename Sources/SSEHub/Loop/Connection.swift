@@ -113,6 +113,8 @@ final class StreamState {
     /// The newest id the fetched history sent: its live copy may still come (Redis answers the history and
     /// publishes on different connections) and is skipped; cleared by the first newer live event.
     var historyThrough: EventID?
+    /// The resume id when it lay above the hub's position (`SubscriptionPlan.alreadyHad`).
+    var alreadyHad: EventID?
 
     init(now: UInt64) {
         lastQueuedAt = now

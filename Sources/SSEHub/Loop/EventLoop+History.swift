@@ -42,12 +42,12 @@ extension EventLoop {
         }
         let newest = history.last?.id
         var liveAfter = false
-        for frame in stream.heldLive where newest == nil || newest! < frame.id! {
+        for frame in stream.heldLive where frame.id.map({ newest == nil || newest! < $0 }) ?? true {
             connection.outbound.append(frame)
             liveAfter = true
         }
         // Unless a newer live event already went out, the history's newest may still arrive live.
-        stream.historyThrough = liveAfter ? nil : newest
+        stream.historyThrough = [liveAfter ? nil : newest, stream.alreadyHad].compactMap { $0 }.max()
         stream.fetchedHistory = []
         stream.heldLive = []
         stream.heldLiveBytes = 0

@@ -26,6 +26,8 @@ extension EventLoop {
         for frame in plan.frames { enqueue(frame, to: connection) }
         stream.lastSequence = plan.frames.last?.sequence ?? 0
         stream.sharedStream = plan.sharedStream
+        stream.alreadyHad = plan.alreadyHad
+        stream.historyThrough = plan.alreadyHad
         for entry in plan.entries {
             let channel =
                 channels[entry.key]

@@ -17,6 +17,10 @@ struct SubscriptionPlan {
     var fetches: [(channel: String, after: EventID)] = []
     /// Names the stream in each of its channels' records when it takes more than one (`audience(of:)`).
     var sharedStream: UInt64?
+    /// The resume id when it lies above this hub's position in the group's current epoch: events this hub
+    /// hears later up to it (a back-fill after its relay re-subscribes) were the client's already, and live
+    /// delivery skips them.
+    var alreadyHad: EventID?
 }
 
 extension ChannelTable {
@@ -36,6 +40,9 @@ extension ChannelTable {
         var resetChannels: [String] = []
         var resetReason: String?
         let (epoch, position, relayed, seenEpochs) = (self.epoch, self.position, self.relayed, self.seenEpochs)
+        // Only an id of the group's current epoch: any other (a client's invention included) would hold back
+        // live events for good.
+        if relayed, let id = resume?.id, id.epoch == position.epoch, position < id { plan.alreadyHad = id }
         // A refused request changes nothing: check that every new channel fits before creating any.
         try checkRoom(for: names)
         if names.count > 1 {

@@ -7,7 +7,10 @@ public enum WelcomeBoard {
     static let cards: [(BoardColumn, String, String)] = [
         (.todo, "Open this board in two windows", "Both show how many people are viewing, live."),
         (.todo, "Sign up and make a board of your own", "Private boards are invisible to everyone you do not add."),
-        (.doing, "Add a friend as a member", "Every card they add, edit, move or delete appears in your window at once."),
+        (
+            .doing, "Add a friend as a member",
+            "Every card they add, edit, move or delete appears in your window at once."
+        ),
         (.done, "Edit the same card at once", "The second save is refused with a conflict, and your text is kept."),
     ]
 
@@ -20,7 +23,9 @@ public enum WelcomeBoard {
             let owner =
                 try users.find(email: ownerEmail)?.user
                 ?? users.insert(email: ownerEmail, name: "SSEHub", passwordHash: "!", now: now)
-            guard let owner else { throw SQLiteError(code: 0, message: "the email is taken", doing: "making the welcome board's owner") }
+            guard let owner else {
+                throw SQLiteError(code: 0, message: "the email is taken", doing: "making the welcome board's owner")
+            }
             if let existing = try boards.boards(ofMember: owner.id).first { return existing.id }
             let board = try boards.insertBoard(name: name, ownerID: owner.id, visibility: .public, now: now)
             for (column, title, body) in cards {
