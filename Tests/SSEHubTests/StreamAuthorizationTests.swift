@@ -53,3 +53,25 @@ import Testing
         }
     }
 }
+
+/// A stream an app's route builds itself is held to the channel rule, at once or after a deferred answer.
+@Suite struct AppStreamChannelTests {
+    @Test(arguments: ["bad name", "", String(repeating: "x", count: 300)])
+    func anAppsStreamOfAnInvalidChannelIsRefused(channel: String) throws {
+        try withHub(
+            { _ in },
+            routes: { router in
+                router.add("GET", "/mine") { _, _ in .eventStream(StreamRequest(channels: [channel], lastEventID: nil)) }
+                router.add("GET", "/mine-later") { _, _ in
+                    .deferredAnswer { answer in answer(.eventStream(StreamRequest(channels: [channel], lastEventID: nil))) }
+                }
+            }
+        ) { hub in
+            for path in ["/mine", "/mine-later"] {
+                let answer = try TestHTTP.get(hub.port, path)
+                #expect(answer.status == 400, "\(path): \(answer.status) \(answer.text)")
+            }
+            #expect(healthNumber(hub, "subscribers") == 0)
+        }
+    }
+}

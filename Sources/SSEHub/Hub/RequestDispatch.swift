@@ -17,7 +17,7 @@ extension Hub {
         case .response(let response):
             return .respond(response, keepAlive: request.keepAlive, head: head)
         case .eventStream(let stream):
-            return Self.action(for: .eventStream(stream), keepAlive: request.keepAlive, head: head)
+            return action(for: .eventStream(stream), keepAlive: request.keepAlive, head: head)
         case .deferred(let start):
             return .await { answer in start { answer(.response($0)) } }
         case .deferredAnswer(let start):
@@ -25,8 +25,16 @@ extension Hub {
         }
     }
 
-    /// What a connection does with an answer that was awaited (or came at once as a stream).
-    static func action(for answer: DeferredAnswer, keepAlive: Bool, head: Bool) -> ConnectionAction {
+    /// What a connection does with an answer that was awaited (or came at once as a stream). A stream an
+    /// app's route built itself is held to the channel rule like the hub's own `/events` (400 otherwise).
+    func action(for answer: DeferredAnswer, keepAlive: Bool, head: Bool) -> ConnectionAction {
+        if case .eventStream(let stream) = answer {
+            do {
+                _ = try validatedChannels(stream.channels)
+            } catch {
+                return .respond(error.httpError.response, keepAlive: keepAlive, head: head)
+            }
+        }
         switch answer {
         case .response(let response):
             return .respond(response, keepAlive: keepAlive, head: head)

@@ -24,7 +24,7 @@ extension EventLoop {
         guard let connection = connection(for: fd), connection.generation == generation,
             let pending = connection.pendingAnswer, pending.ticket == ticket
         else { return }
-        switch Hub.action(for: answer, keepAlive: pending.keepAlive, head: pending.head) {
+        switch hub.action(for: answer, keepAlive: pending.keepAlive, head: pending.head) {
         case .respond(let response, _, _):
             finishDeferred(connection, with: response)
         case .stream(let stream, let keepAlive):
