@@ -61,9 +61,12 @@ import Testing
         try withHub(
             { _ in },
             routes: { router in
-                router.add("GET", "/mine") { _, _ in .eventStream(StreamRequest(channels: [channel], lastEventID: nil)) }
+                router.add("GET", "/mine") { _, _ in .eventStream(StreamRequest(channels: [channel], lastEventID: nil))
+                }
                 router.add("GET", "/mine-later") { _, _ in
-                    .deferredAnswer { answer in answer(.eventStream(StreamRequest(channels: [channel], lastEventID: nil))) }
+                    .deferredAnswer { answer in
+                        answer(.eventStream(StreamRequest(channels: [channel], lastEventID: nil)))
+                    }
                 }
             }
         ) { hub in
