@@ -34,12 +34,7 @@ extension Hub {
                 }
             }
             for sink in overflowed { table.detach(sink) }
-            // One message per loop: a stream of several of these channels gets the reset once.
-            for (loop, keys) in perLoop.enumerated() where !keys.isEmpty {
-                let message: LoopMessage =
-                    keys.count == 1 ? .deliver(frame, channel: keys[0]) : .deliverMany(frame, channels: keys)
-                queue(message, to: loop, fromLoop: nil, wake: &wake)
-            }
+            queue(frame, perLoop: perLoop, fromLoop: nil, wake: &wake)
         }
         for loop in wake { loop.signal() }
         for sink in overflowed { sink.finish() }

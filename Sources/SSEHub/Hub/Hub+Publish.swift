@@ -79,11 +79,7 @@ extension Hub {
             }
             for sink in overflowed { table.detach(sink) }
             // Queued under the lock, so every loop sees each channel's events in id order.
-            for (loop, keys) in perLoop.enumerated() where !keys.isEmpty {
-                let message: LoopMessage =
-                    keys.count == 1 ? .deliver(frame, channel: keys[0]) : .deliverMany(frame, channels: keys)
-                queue(message, to: loop, fromLoop: fromLoop, wake: &wake)
-            }
+            queue(frame, perLoop: perLoop, fromLoop: fromLoop, wake: &wake)
             return PublishReceipt(id: id, subscribers: table.audience(of: channels))
         }
         guard let receipt else { return nil }
@@ -97,9 +93,19 @@ extension Hub {
         return receipt
     }
 
+    /// Queues `frame` for each loop to the channels (keys) it holds subscribers of there: one message per
+    /// loop, so a stream of several of them gets the frame once. Under the publish lock.
+    func queue(_ frame: Frame, perLoop: [[UInt64]], fromLoop: Int?, wake: inout [LoopHandle]) {
+        for (loop, keys) in perLoop.enumerated() where !keys.isEmpty {
+            let message: LoopMessage =
+                keys.count == 1 ? .deliver(frame, channel: keys[0]) : .deliverMany(frame, channels: keys)
+            queue(message, to: loop, fromLoop: fromLoop, wake: &wake)
+        }
+    }
+
     /// Queues `message` for `loop` under the publish lock; a loop that must be woken is added to `wake` (woken
     /// after the lock is released), and the calling loop's own share needs no wake-up at all.
-    func queue(_ message: LoopMessage, to loop: Int, fromLoop: Int?, wake: inout [LoopHandle]) {
+    private func queue(_ message: LoopMessage, to loop: Int, fromLoop: Int?, wake: inout [LoopHandle]) {
         if loop == fromLoop {
             loops[loop].enqueueFromOwnThread(message)
         } else if loops[loop].enqueue(message) {
