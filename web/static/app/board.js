@@ -40,4 +40,36 @@
     var ok = ctx && ctx.response && ctx.response.status >= 200 && ctx.response.status < 300;
     if (ok && form.matches && form.matches("form.new-card")) form.reset();
   });
+
+  // The card editor: its title field takes the focus when it opens, and Escape closes it.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var editor = document.getElementById("card-editor");
+    if (editor && editor.contains(event.target) || event.target.id === "editor") {
+      var title = document.querySelector("#card-editor input[name=title]");
+      if (title) title.focus();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var editor = document.getElementById("editor");
+    if (editor && editor.firstElementChild) editor.replaceChildren();
+  });
+
+  // A refused or failed change says why (the hub answers errors as {"error": "..."}), instead of nothing.
+  var flash = document.getElementById("flash");
+  function tell(text) {
+    if (!flash) return;
+    flash.textContent = text;
+    flash.hidden = false;
+  }
+  function reason(text, status) {
+    try { return JSON.parse(text).error || ("The site answered " + status + "."); }
+    catch (error) { return "The site answered " + status + "."; }
+  }
+  document.body.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    tell(reason(xhr.responseText, xhr.status));
+  });
+  document.body.addEventListener("htmx:sendError", function () { tell("The change did not reach the site; try again."); });
+  document.body.addEventListener("htmx:beforeRequest", function () { if (flash) flash.hidden = true; });
 })();
