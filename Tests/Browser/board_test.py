@@ -232,10 +232,12 @@ def screenshot(session, pages, path):
     add_card(ada, "done", "Pick a date")
     expect_board(pages, todo=["After the restart", "Write the launch post"], doing=["Rehearse the demo"],
                  done=["Pick a date"])
-    ada.set_viewport_size({"width": 1100, "height": 760})
+    ada.set_viewport_size({"width": 1280, "height": 760})
     bob.set_viewport_size({"width": 390, "height": 760})
-    shots = [base64.b64encode(page.screenshot()).decode() for page in pages]
-    canvas = session.browser.new_page(viewport={"width": 1100 + 390 + 3 * 16, "height": 760 + 2 * 16})
+    for page in pages:  # the top of the page, no focus ring (whose fading transition is skipped)
+        page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+    shots = [base64.b64encode(page.screenshot(animations="disabled")).decode() for page in pages]
+    canvas = session.browser.new_page(viewport={"width": 1280 + 390 + 3 * 16, "height": 760 + 2 * 16})
     canvas.set_content(
         '<body style="margin:0;padding:16px;display:flex;gap:16px;background:#d8dde6">'
         + "".join(f'<img src="data:image/png;base64,{shot}" style="box-shadow:0 2px 8px #0004">'
