@@ -2,7 +2,8 @@
 two users in two browser contexts see each other's card create, edit, move and delete without reloading,
 each exactly once; a visitor and a non-member are refused a private board (404 page, 403 stream); presence
 goes 1, 2, 1; a stale edit answers 409 with the newer card shown and the typed text kept; a `<script>` typed
-into a title is shown as text; the hub restarted under open pages and the pages recovering; no
+into a title is shown as text; a refused card keeps the typed text and the editor works from the keyboard; the
+hub restarted under open pages and the pages recovering; no
 Content-Security-Policy violation on any page. Run by scripts/test-browser.
 
 `--screenshot` also writes docs/board.png: the board at desktop width beside the same board on a phone."""
@@ -187,6 +188,35 @@ def script_title(session, pages, failures):
         failures.append(f"unexpected dialogs: {unexpected}")
 
 
+def keyboard_and_errors(pages):
+    """A card refused by the hub keeps what was typed, with the reason beside it, until a card is saved; the
+    editor opens from the keyboard with its title focused, Escape cancels it and Enter saves it."""
+    ada, bob = pages
+    field = ada.locator("#column-todo ~ form.new-card input[name=title]")
+    field.fill("   ")
+    field.press("Enter")
+    expect(ada.locator("#new-card-error-todo")).to_have_text("Give the card a title.")
+    expect(field).to_have_value("   ")
+    add_card(ada, "todo", "Typed card")
+    expect(ada.locator("#new-card-error-todo")).to_be_empty()
+    expect_board(pages, todo=["Typed card"])
+
+    button(bob, "Typed card", "Edit").press("Enter")
+    title = bob.locator("#card-editor input[name=title]")
+    expect(title).to_be_focused()
+    title.fill("Never saved")
+    title.press("Escape")
+    expect(bob.locator("#card-editor")).to_have_count(0)
+    button(bob, "Typed card", "Edit").press("Enter")
+    expect(title).to_have_value("Typed card")
+    title.fill("Saved with Enter")
+    title.press("Enter")
+    expect(bob.locator("#card-editor")).to_have_count(0)
+    expect_board(pages, todo=["Saved with Enter"])
+    button(bob, "Saved with Enter", "Delete").click()
+    expect_board(pages)
+
+
 def refused(session, board, stream, failures):
     """Case 2: a private board is a 404 page to a visitor and to a signed-in non-member; its stream a 403."""
     visitor = session.watch(session.browser.new_context().new_page())
@@ -300,6 +330,7 @@ def main():
             live_cards(pages, failures)
             stale_edit(pages, failures)
             script_title(session, pages, failures)
+            keyboard_and_errors(pages)
             refused(session, board, stream, failures)
             hub = restart(hub, database, port, pages, failures)
             shot = os.path.join(tempfile.mkdtemp(prefix="ssehub-browser-"), "board.png")

@@ -30,15 +30,31 @@
     show("closed");
   }
 
-  // A new card's form empties once the card is saved; the card itself arrives through the stream.
+  // A new card's form empties once the card is saved, and the column's last error goes; the card itself
+  // arrives through the stream. Only on a 2xx: a 422 (shown, so "successful" to htmx 2) keeps what was typed.
+  function saved(form, status) {
+    if (!(status >= 200 && status < 300 && form.matches && form.matches("form.new-card"))) return;
+    form.reset();
+    var error = form.parentNode.querySelector("[id^='new-card-error-']");
+    if (error) error.textContent = "";
+  }
   document.body.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
-    if (event.detail.successful && form.matches && form.matches("form.new-card")) form.reset();
+    saved(event.detail.elt, event.detail.xhr && event.detail.xhr.status);
   });
   document.body.addEventListener("htmx:after:request", function (event) {
-    var form = event.target, ctx = event.detail && event.detail.ctx;
-    var ok = ctx && ctx.response && ctx.response.status >= 200 && ctx.response.status < 300;
-    if (ok && form.matches && form.matches("form.new-card")) form.reset();
+    var ctx = event.detail && event.detail.ctx;
+    saved(event.target, ctx && ctx.response && ctx.response.status);
+  });
+
+  // The card editor is a non-modal <dialog open> (swapped in by htmx), which Escape does not close by itself:
+  // Escape cancels it as its Cancel button does.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    var cancel = document.querySelector("#card-editor button[type=button]");
+    if (cancel) {
+      event.preventDefault();
+      cancel.click();
+    }
   });
 
   // The card editor: its title field takes the focus when it opens, and Escape closes it.
