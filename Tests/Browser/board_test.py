@@ -1,9 +1,9 @@
 """The live board (htmx 2) in real Chromium (Debian's, driven by Playwright), on a hub over a fresh database:
 two users in two browser contexts see each other's card create, edit, move and delete without reloading,
 each exactly once; a visitor and a non-member are refused a private board (404 page, 403 stream); presence
-goes 1, 2, 1; a stale edit answers 409 with the newer card shown and the typed text kept; a `<script>` typed
-into a title is shown as text; a refused card keeps the typed text and the editor works from the keyboard; the
-hub restarted under open pages and the pages recovering; no
+goes 1, 2, 1; a stale edit answers 409 with the newer card shown and the typed text kept, and a save over a
+deleted card says so; a `<script>` typed into a title is shown as text; a refused card keeps the typed text
+and the editor works from the keyboard; the hub restarted under open pages and the pages recovering; no
 Content-Security-Policy violation on any page. Run by scripts/test-browser.
 
 `--screenshot` also writes docs/board.png: the board at desktop width beside the same board on a phone."""
@@ -76,8 +76,15 @@ def add_card(page, column, title):
     expect(field).to_have_value("")
 
 
-def edit_card(page, title, new_title, body=None):
+def open_editor(page, title):
+    """Opens the card's editor and waits for its title field to take the focus, which the page gives it once
+    htmx has processed the form (before that, Enter or Save would submit it natively)."""
     button(page, title, "Edit").click()
+    expect(page.locator("#card-editor input[name=title]")).to_be_focused()
+
+
+def edit_card(page, title, new_title, body=None):
+    open_editor(page, title)
     page.fill("#card-editor input[name=title]", new_title)
     if body is not None:
         page.fill("#card-editor textarea[name=body]", body)
@@ -137,7 +144,7 @@ def stale_edit(pages, failures):
     ada, bob = pages
     add_card(ada, "todo", "Shared card")
     expect_board(pages, todo=["Shared card"])
-    button(ada, "Shared card", "Edit").click()
+    open_editor(ada, "Shared card")
     expect(ada.locator("#card-editor input[name=title]")).to_have_value("Shared card")
     edit_card(bob, "Shared card", "Bob's title")
     expect_board(pages, todo=["Bob's title"])
@@ -160,7 +167,16 @@ def stale_edit(pages, failures):
     expect_board(pages, todo=["Ada's title"])
     for page in pages:
         expect(card(page, "Ada's title").locator(".card-body")).to_have_text("Ada's notes")
+    # Saving a card someone deleted meanwhile says so in the editor (the hub's 404 is not swapped in).
+    open_editor(ada, "Ada's title")
     button(bob, "Ada's title", "Delete").click()
+    expect_board(pages)
+    ada.fill("#card-editor input[name=title]", "Saved too late")
+    ada.click("#card-editor button[type=submit]")
+    expect(ada.locator("#card-editor .save-error")).to_have_text(
+        "Someone deleted this card while you were editing it; it cannot be saved.")
+    ada.click("#card-editor button:has-text('Cancel')")
+    expect(ada.locator("#card-editor")).to_have_count(0)
     expect_board(pages)
 
 
@@ -172,7 +188,7 @@ def script_title(session, pages, failures):
     ada.reload()
     expect(ada.locator("#connection")).to_have_text("live")
     expect_board(pages, todo=[SCRIPT_TITLE])
-    button(bob, SCRIPT_TITLE, "Edit").click()
+    open_editor(bob, SCRIPT_TITLE)
     expect(bob.locator("#card-editor input[name=title]")).to_have_value(SCRIPT_TITLE)
     bob.click("#card-editor button:has-text('Cancel')")
     expect(bob.locator("#card-editor")).to_have_count(0)
@@ -208,6 +224,7 @@ def keyboard_and_errors(pages):
     title.press("Escape")
     expect(bob.locator("#card-editor")).to_have_count(0)
     button(bob, "Typed card", "Edit").press("Enter")
+    expect(title).to_be_focused()
     expect(title).to_have_value("Typed card")
     title.fill("Saved with Enter")
     title.press("Enter")

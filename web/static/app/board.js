@@ -46,6 +46,40 @@
     saved(event.target, ctx && ctx.response && ctx.response.status);
   });
 
+  // A save the hub refuses without an editor to show (404: someone deleted the card meanwhile), or that does not
+  // reach it, is not swapped by htmx: say so in the editor rather than leave Save doing nothing.
+  function unsaved(elt, status) {
+    var editor = document.getElementById("card-editor");
+    if (!editor || !elt || !editor.contains(elt) || status === 409 || status === 422) return;
+    var notice = editor.querySelector(".save-error");
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.className = "notice save-error";
+      notice.setAttribute("role", "alert");
+      editor.querySelector("form").before(notice);
+    }
+    notice.textContent = status === 404 ? "Someone deleted this card while you were editing it; it cannot be saved."
+      : status ? "The card could not be saved (" + status + "). Try again."
+      : "The hub could not be reached. Try again in a moment.";
+  }
+  document.body.addEventListener("htmx:responseError", function (event) {
+    unsaved(event.detail.elt, event.detail.xhr && event.detail.xhr.status);
+  });
+  document.body.addEventListener("htmx:sendError", function (event) { unsaved(event.detail.elt, 0); });
+  document.body.addEventListener("htmx:response:error", function (event) {
+    var ctx = event.detail && event.detail.ctx;
+    unsaved(event.target, ctx && ctx.response && ctx.response.status);
+  });
+
+  // htmx 2 focuses an [autofocus] field it swaps in, once htmx handles it; htmx 4 leaves that to the browser,
+  // which does so only while the page loads. Focused once processed, so Enter submits through htmx.
+  document.body.addEventListener("htmx:after:process", function (event) {
+    var editor = document.getElementById("card-editor");
+    if (!editor || !editor.contains(event.target) || editor.contains(document.activeElement)) return;
+    var field = editor.querySelector("[autofocus]");
+    if (field) field.focus();
+  });
+
   // The card editor is a non-modal <dialog open> (swapped in by htmx), which Escape does not close by itself:
   // Escape cancels it as its Cancel button does.
   document.addEventListener("keydown", function (event) {
