@@ -46,80 +46,63 @@
     saved(event.target, ctx && ctx.response && ctx.response.status);
   });
 
-  // A save the hub refuses without an editor to show (404: someone deleted the card meanwhile), or that does not
-  // reach it, is not swapped by htmx: say so in the editor rather than leave Save doing nothing.
-  function unsaved(elt, status) {
+  // A refused or failed change says why (the hub answers errors as {"error": "..."}) instead of nothing: in the
+  // editor when it came from there (the open dialog covers the rest), else above the board. A 404 on saving a
+  // card means someone deleted it meanwhile. 409 and 422 are not failures: they swap in a form to show.
+  var flash = document.getElementById("flash");
+  function tell(text, elt) {
     var editor = document.getElementById("card-editor");
-    if (!editor || !elt || !editor.contains(elt) || status === 409 || status === 422) return;
-    var notice = editor.querySelector(".save-error");
-    if (!notice) {
-      notice = document.createElement("p");
-      notice.className = "notice save-error";
-      notice.setAttribute("role", "alert");
-      editor.querySelector("form").before(notice);
+    if (editor && elt && editor.contains(elt)) {
+      var notice = editor.querySelector(".save-error");
+      if (!notice) {
+        notice = document.createElement("p");
+        notice.className = "notice save-error";
+        notice.setAttribute("role", "alert");
+        editor.querySelector("form").before(notice);
+      }
+      notice.textContent = text;
+    } else if (flash) {
+      flash.textContent = text;
+      flash.hidden = false;
     }
-    notice.textContent = status === 404 ? "Someone deleted this card while you were editing it; it cannot be saved."
-      : status ? "The card could not be saved (" + status + "). Try again."
-      : "The hub could not be reached. Try again in a moment.";
   }
+  function refused(elt, status, text) {
+    if (status === 409 || status === 422) return;
+    var editor = document.getElementById("card-editor");
+    if (status === 404 && editor && elt && editor.contains(elt)) {
+      return tell("Someone deleted this card while you were editing it; it cannot be saved.", elt);
+    }
+    try { tell(JSON.parse(text).error || ("The site answered " + status + "."), elt); }
+    catch (error) { tell("The site answered " + status + ".", elt); }
+  }
+  function unsent(elt) { tell("The change did not reach the site; try again.", elt); }
+  function hideFlash() { if (flash) flash.hidden = true; }
   document.body.addEventListener("htmx:responseError", function (event) {
-    unsaved(event.detail.elt, event.detail.xhr && event.detail.xhr.status);
+    var xhr = event.detail.xhr;
+    refused(event.detail.elt, xhr.status, xhr.responseText);
   });
-  document.body.addEventListener("htmx:sendError", function (event) { unsaved(event.detail.elt, 0); });
   document.body.addEventListener("htmx:response:error", function (event) {
     var ctx = event.detail && event.detail.ctx;
-    unsaved(event.target, ctx && ctx.response && ctx.response.status);
+    if (ctx && ctx.response) refused(event.target, ctx.response.status, ctx.text);
   });
+  document.body.addEventListener("htmx:sendError", function (event) { unsent(event.detail.elt); });
+  document.body.addEventListener("htmx:beforeRequest", hideFlash);
+  document.body.addEventListener("htmx:before:request", hideFlash);
 
-  // htmx 2 focuses an [autofocus] field it swaps in, once htmx handles it; htmx 4 leaves that to the browser,
-  // which does so only while the page loads. Focused once processed, so Enter submits through htmx.
+  // The card editor's title takes the focus when it opens: htmx 2 focuses the [autofocus] field once it has
+  // processed the new form; htmx 4 leaves [autofocus] to the browser (which applies it only while the page
+  // loads), so it is focused here once processed. Not sooner: Enter in a form htmx has not processed yet would
+  // submit it natively.
   document.body.addEventListener("htmx:after:process", function (event) {
     var editor = document.getElementById("card-editor");
     if (!editor || !editor.contains(event.target) || editor.contains(document.activeElement)) return;
     var field = editor.querySelector("[autofocus]");
     if (field) field.focus();
   });
-
-  // The card editor is a non-modal <dialog open> (swapped in by htmx), which Escape does not close by itself:
-  // Escape cancels it as its Cancel button does.
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape" || event.defaultPrevented) return;
-    var cancel = document.querySelector("#card-editor button[type=button]");
-    if (cancel) {
-      event.preventDefault();
-      cancel.click();
-    }
-  });
-
-  // The card editor: its title field takes the focus when it opens, and Escape closes it.
-  document.body.addEventListener("htmx:afterSwap", function (event) {
-    var editor = document.getElementById("card-editor");
-    if (editor && editor.contains(event.target) || event.target.id === "editor") {
-      var title = document.querySelector("#card-editor input[name=title]");
-      if (title) title.focus();
-    }
-  });
+  // Escape closes the editor (a non-modal <dialog open>, which Escape does not close by itself).
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var editor = document.getElementById("editor");
     if (editor && editor.firstElementChild) editor.replaceChildren();
   });
-
-  // A refused or failed change says why (the hub answers errors as {"error": "..."}), instead of nothing.
-  var flash = document.getElementById("flash");
-  function tell(text) {
-    if (!flash) return;
-    flash.textContent = text;
-    flash.hidden = false;
-  }
-  function reason(text, status) {
-    try { return JSON.parse(text).error || ("The site answered " + status + "."); }
-    catch (error) { return "The site answered " + status + "."; }
-  }
-  document.body.addEventListener("htmx:responseError", function (event) {
-    var xhr = event.detail.xhr;
-    tell(reason(xhr.responseText, xhr.status));
-  });
-  document.body.addEventListener("htmx:sendError", function () { tell("The change did not reach the site; try again."); });
-  document.body.addEventListener("htmx:beforeRequest", function () { if (flash) flash.hidden = true; });
 })();
