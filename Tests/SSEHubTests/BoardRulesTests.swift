@@ -78,3 +78,25 @@ import Testing
                 && page.contains("&lt;img src=x onerror=alert(1)&gt;"))
     }
 }
+
+/// Found by the browser test: SQLite reused the id of the newest card once it was deleted, so a save, move or
+/// delete aimed at the deleted card landed on the next card made.
+@Suite struct CardIdentityTests {
+    @Test func aChangeAimedAtADeletedCardNeverLandsOnANewerOne() throws {
+        let site = try BoardFixture()
+        let ada = try site.user("Ada")
+        let board = try site.board(ada)
+        let old = try site.card(ada, board: board, title: "Old card")
+        let version = try BoardRulesTests.version(of: old, in: try ada.get("/boards/\(board)"))
+        #expect(try site.htmx(ada, "/boards/\(board)/cards/\(old)/delete").status == 204)
+        let new = try site.card(ada, board: board, title: "New card", column: "doing")
+        #expect(new != old, "a new card takes a new id")
+        let stale = try site.htmx(
+            ada, "/boards/\(board)/cards/\(old)",
+            [("title", "Edit of the old card"), ("body", ""), ("version", version)])
+        #expect(stale.status == 404)
+        #expect(try site.htmx(ada, "/boards/\(board)/cards/\(old)/move", [("column", "done")]).status == 404)
+        let page = try ada.get("/boards/\(board)").text
+        #expect(page.contains("New card") && !page.contains("Edit of the old card"))
+    }
+}

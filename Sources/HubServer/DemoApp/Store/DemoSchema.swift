@@ -74,5 +74,28 @@ public enum DemoSchema {
                 """,
                 "CREATE INDEX cards_board ON cards(board_id, column_name, position)",
             ]),
+        // Card ids are never used twice: a change aimed at a deleted card (a stale editor, a late click) must
+        // find nothing, not the next card made. Plain INTEGER PRIMARY KEY reuses the highest id once it is
+        // deleted; AUTOINCREMENT does not (https://sqlite.org/autoinc.html).
+        Migration(
+            version: 3,
+            [
+                """
+                CREATE TABLE cards_v3 (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  board_id INTEGER NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+                  column_name TEXT NOT NULL CHECK (column_name IN ('todo', 'doing', 'done')),
+                  title TEXT NOT NULL,
+                  body TEXT NOT NULL,
+                  position INTEGER NOT NULL,
+                  version INTEGER NOT NULL DEFAULT 1,
+                  updated_at INTEGER NOT NULL
+                )
+                """,
+                "INSERT INTO cards_v3 SELECT id, board_id, column_name, title, body, position, version, updated_at FROM cards",
+                "DROP TABLE cards",
+                "ALTER TABLE cards_v3 RENAME TO cards",
+                "CREATE INDEX cards_board ON cards(board_id, column_name, position)",
+            ]),
     ]
 }
