@@ -17,7 +17,7 @@ struct SubscriptionPlan {
     var fetches: [(channel: String, after: EventID)] = []
     /// Names the stream in each of its channels' records when it takes more than one (`audience(of:)`).
     var sharedStream: UInt64?
-    /// The resume id when it lies above this hub's position in the group's current epoch: events this hub
+    /// The resume id when it lies above this hub's position (of the group's epoch or a newer one): events this hub
     /// hears later up to it (a back-fill after its relay re-subscribes) were the client's already, and live
     /// delivery skips them.
     var alreadyHad: EventID?
@@ -40,9 +40,17 @@ extension ChannelTable {
         var resetChannels: [String] = []
         var resetReason: String?
         let (epoch, position, relayed, seenEpochs) = (self.epoch, self.position, self.relayed, self.seenEpochs)
-        // Only an id of the group's current epoch: any other (a client's invention included) would hold back
-        // live events for good.
-        if relayed, let id = resume?.id, id.epoch == position.epoch, position < id { plan.alreadyHad = id }
+        // An id of the group's current epoch, or of a newer one the group raised meanwhile: raised epochs lie
+        // more than the local spread above (`Hub.localEpochSpreadLimit`), while an epoch just above is another
+        // hub's own from an outage (reset, and nothing to skip). Epochs are milliseconds of the clock, so none
+        // lies past now: an invented id far ahead would hold back live events for good.
+        if relayed, let id = resume?.id, position < id,
+            id.epoch == position.epoch
+                || (id.epoch > position.epoch + Hub.localEpochSpreadLimit
+                    && id.epoch <= WallClock.millisecondsSinceEpoch() + 60_000)
+        {
+            plan.alreadyHad = id
+        }
         // A refused request changes nothing: check that every new channel fits before creating any.
         try checkRoom(for: names)
         if names.count > 1 {
