@@ -69,4 +69,34 @@ import Testing
         let health = try JSONParser.parse(TestHTTP.get(a.port, "/health").body)
         #expect(health["redis"]?["gapResets"] == .number(1))
     }
+
+    /// Found by the soak after findings 5-7: Redis restarted (its data gone) while hub A was away, and hub B
+    /// published before A re-subscribed. A cannot prove what it missed before the restart, so its streams get a
+    /// `reset`; what the new Redis's stream does hold must still follow it (it was dropped with the reset).
+    @Test func afterARestartLostRedisDataTheEventsItsNewStreamHoldsFollowTheReset() throws {
+        let redis = try RedisServer()
+        let arguments = ["--redis", "127.0.0.1:\(redis.port)", "--loops", "1"]
+        let (a, b) = (try HubProcess(arguments: arguments), try HubProcess(arguments: arguments))
+        for hub in [a, b] {
+            try eventually("the hub joined Redis") { (try? TestHTTP.get(hub.port, "/health/ready"))?.status == 200 }
+        }
+        let client = try SSEClient(port: a.port, path: "/events/restarted")
+        try client.readHead()
+        try eventually("hub A subscribed") { redis.hasOneSubscriber(of: "restarted") }
+        #expect(try TestHTTP.postForm(b.port, "channel=restarted&data=1").status == 200)
+        try client.waitForEvents(1)
+        kill(a.pid, SIGSTOP)
+        redis.stop()
+        try redis.start()
+        try eventually("hub B back in the group", timeout: 20) {
+            (try? TestHTTP.get(b.port, "/health/ready"))?.status == 200
+        }
+        #expect(try TestHTTP.postForm(b.port, "channel=restarted&data=2").status == 200)
+        kill(a.pid, SIGCONT)
+        try eventually("hub A subscribed again", timeout: 20) { redis.hasOneSubscriber(of: "restarted") }
+        #expect(try TestHTTP.postForm(b.port, "channel=restarted&data=3").status == 200)
+        try? client.waitForEvents(4)
+        #expect(client.events.count == 4, "\(client.events) \(a.output)")
+        #expect(client.events.map { $0.event == "reset" ? "reset" : $0.data } == ["1", "reset", "2", "3"])
+    }
 }

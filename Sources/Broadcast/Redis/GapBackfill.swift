@@ -24,6 +24,8 @@ final class GapBackfill {
     /// Per id, the event and the channels whose streams hold it (an event of several channels is in each).
     private var found: [EventID: (event: String?, data: [UInt8], channels: [String])] = [:]
     private(set) var unproven: [String] = []
+    /// Channels whose streams could be read: their held live messages up to the newest id found are copies.
+    private(set) var supplied: Set<String> = []
 
     init(after: EventID, channels: [String], lastConfirmation: String) {
         self.after = after
@@ -39,23 +41,22 @@ final class GapBackfill {
     func hold(_ push: RedisReply) { held.append(push) }
 
     /// One channel's history; true once every channel's is in.
-    func add(_ events: [RelayedEvent]?, of channel: String) -> Bool {
+    /// One channel's history (`proven`: the stream showed it holds everything missed); true once every
+    /// channel's is in. An unproven channel gets a `reset`, then what its stream does hold.
+    func add(_ events: [RelayedEvent]?, proven: Bool, of channel: String) -> Bool {
+        if !proven { unproven.append(channel) }
         if let events {
+            supplied.insert(channel)
             for event in events {
                 found[event.id, default: (event.event, event.data, [])].channels.append(channel)
             }
-        } else {
-            unproven.append(channel)
         }
         pending -= 1
         return pending == 0
     }
 
-    /// Every event found, oldest first, with the channels to deliver it to (the unproven ones left out).
+    /// Every event found, oldest first, with the channels whose streams hold it.
     var merged: [(id: EventID, event: String?, data: [UInt8], channels: [String])] {
-        found.sorted { $0.key < $1.key }.compactMap { id, entry in
-            let channels = entry.channels.filter { !unproven.contains($0) }
-            return channels.isEmpty ? nil : (id, entry.event, entry.data, channels)
-        }
+        found.sorted { $0.key < $1.key }.map { id, entry in (id, entry.event, entry.data, entry.channels) }
     }
 }

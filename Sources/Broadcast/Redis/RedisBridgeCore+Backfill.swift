@@ -8,18 +8,26 @@ extension RedisBridgeCore {
         fill.start()
         for channel in fill.channels {
             history(channel: channel, after: fill.after, limit: bridge.hub.configuration.replayEvents) {
-                [weak self] events in
-                guard let self, self.backfill === fill, fill.add(events, of: channel) else { return }
+                [weak self] (events: [RelayedEvent]?, proven: Bool) in
+                guard let self, self.backfill === fill, fill.add(events, proven: proven, of: channel) else { return }
                 self.finish(fill)
             }
         }
     }
 
-    /// Delivers what the streams held in id order, resets the channels they could not account for, then lets
-    /// the live messages held meanwhile through, without those the streams already supplied.
+    /// Resets the channels the streams could not account for, delivers what the streams held in id order
+    /// (after the reset, so those events stay on the far side of it), then lets the live messages held
+    /// meanwhile through, without those the streams already supplied.
     private func finish(_ fill: GapBackfill) {
         backfill = nil
         let counters = bridge.counters
+        if !fill.unproven.isEmpty {
+            counters.add(.gapResets)
+            bridge.hub.reportGap(
+                in: fill.unproven,
+                reason: "events were published while this hub was cut off from Redis and the stored history "
+                    + "no longer holds them all")
+        }
         var through = fill.after
         var behind: [String] = []
         for event in fill.merged {
@@ -33,20 +41,13 @@ extension RedisBridgeCore {
             through = max(through, event.id)
         }
         lastHeard = max(lastHeard ?? through, through)
-        if !fill.unproven.isEmpty {
-            counters.add(.gapResets)
-            bridge.hub.reportGap(
-                in: fill.unproven,
-                reason: "events were published while this hub was cut off from Redis and the stored history "
-                    + "no longer holds them all")
-        }
         if !behind.isEmpty {
             counters.add(.gapResets)
             bridge.hub.reportGap(
                 in: behind,
                 reason: RedisBridgeCore.behindReason)
         }
-        suppliedByBackfill = (Set(fill.channels), through)
+        suppliedByBackfill = (fill.supplied, through)
         for push in fill.held { received(push) }
         suppliedByBackfill = nil
         if fill.unproven.isEmpty && behind.isEmpty && !fill.merged.isEmpty {

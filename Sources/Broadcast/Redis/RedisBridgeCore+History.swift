@@ -12,6 +12,16 @@ extension RedisBridgeCore {
     func history(
         channel: String, after id: EventID, limit: Int, completion: @escaping ([RelayedEvent]?) -> Void
     ) {
+        history(channel: channel, after: id, limit: limit) { events, proven in completion(proven ? events : nil) }
+    }
+
+    /// The same, telling apart what the stream holds (`events`, nil when it holds more than `limit` after
+    /// `id` or cannot be read) from whether it proves that is everything (`proven`). A back-fill that cannot
+    /// prove the gap still delivers, after its `reset`, what the stream does hold.
+    func history(
+        channel: String, after id: EventID, limit: Int,
+        completion: @escaping (_ events: [RelayedEvent]?, _ proven: Bool) -> Void
+    ) {
         let stream = key("stream:" + channel)
         let answers = HistoryAnswers(completion: completion, after: id, limit: limit)
         publisher.send([
@@ -30,7 +40,7 @@ extension RedisBridgeCore {
 
     /// Collects the three answers of a history fetch (all on loop 0).
     private final class HistoryAnswers {
-        let completion: ([RelayedEvent]?) -> Void
+        let completion: ([RelayedEvent]?, Bool) -> Void
         let after: EventID
         let limit: Int
         var entries: RedisReply??
@@ -38,7 +48,7 @@ extension RedisBridgeCore {
         var knownEpoch: RedisReply??
         private var pending = 3
 
-        init(completion: @escaping ([RelayedEvent]?) -> Void, after: EventID, limit: Int) {
+        init(completion: @escaping ([RelayedEvent]?, Bool) -> Void, after: EventID, limit: Int) {
             self.completion = completion
             self.after = after
             self.limit = limit
@@ -47,10 +57,11 @@ extension RedisBridgeCore {
         func finish() {
             pending -= 1
             guard pending == 0 else { return }
-            guard case .array(let items)?? = entries, case .integer(1)?? = knownEpoch else { return completion(nil) }
+            guard case .array(let items)?? = entries else { return completion(nil, false) }
             let events = items.compactMap(RedisBridgeCore.storedEvent)
-            guard events.count == items.count, events.count <= limit, reachesBack else { return completion(nil) }
-            completion(events)
+            guard events.count == items.count, events.count <= limit else { return completion(nil, false) }
+            guard case .integer(1)?? = knownEpoch, reachesBack else { return completion(events, false) }
+            completion(events, true)
         }
 
         /// Whether the stream still holds everything after `after`: it does not exist (the channel never had an
