@@ -9,19 +9,8 @@ import tempfile
 from playwright.sync_api import sync_playwright, expect
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from board_test import Session  # noqa: E402
 from demo_site_test import start_hub  # noqa: E402
-
-
-def sign_up(browser, base, name, watch):
-    context = browser.new_context()
-    page = watch(context.new_page())
-    page.goto(base + "/signup")
-    page.fill("#email", f"{name.lower()}@example.com")
-    page.fill("#name", name)
-    page.fill("#password", "correct horse battery")
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/boards")
-    return page
 
 
 def main():
@@ -32,17 +21,11 @@ def main():
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-            violations = []
+            session = Session(browser, base)
+            watch = session.watch
 
-            def watch(page):
-                page.on("console", lambda message: violations.append(message.text)
-                        if "Content Security Policy" in message.text else None)
-                page.on("dialog", lambda dialog: dialog.accept())
-                page.set_default_timeout(10_000)
-                return page
-
-            ada = sign_up(browser, base, "Ada", watch)
-            bob = sign_up(browser, base, "Bob", watch)
+            ada = session.sign_up("Ada")
+            bob = session.sign_up("Bob")
             ada.fill("input[name=name]", "Launch")
             ada.click("text=Create board")
             ada.wait_for_url(base + "/boards/*")
@@ -82,8 +65,10 @@ def main():
             classic.click("#column-doing .card >> text=Delete")
             for page in (ada, bob, classic):
                 expect(page.locator(".card")).to_have_count(0)
-            if violations:
-                failures.append("Content-Security-Policy violations: " + "; ".join(violations))
+            if session.violations:
+                failures.append("Content-Security-Policy violations: " + "; ".join(session.violations))
+            if session.errors:
+                failures.append("script errors: " + "; ".join(session.errors))
             browser.close()
     finally:
         hub.terminate()
