@@ -1,4 +1,5 @@
 import Broadcast
+import DemoApp
 import Testing
 
 /// A hub that is shut down and let go is freed, with whatever was attached to it: in-process users start and
@@ -41,5 +42,26 @@ import Testing
         }
         #expect(releasedHub == nil)
         #expect(releasedBridge == nil)
+    }
+
+    /// The demo site follows presence on the hub it serves; the hub must still be freed after `shutdown` (a
+    /// strong capture made every `hub` process leak at exit, which LeakSanitizer reported as exit status 1).
+    @Test func aShutDownHubServingTheDemoSiteIsFreed() throws {
+        weak var released: Hub?
+        var settings = DemoSettings()
+        settings.databasePath = SQLiteDatabaseFile.fresh()
+        let site = try DemoSite.open(settings)
+        defer { site.shutdown() }
+        do {
+            var configuration = HubConfiguration()
+            configuration.port = 0
+            let broadcaster = try Broadcaster.start(configuration) { site.register(in: &$0) }
+            site.followPresence(on: broadcaster)
+            let client = try SSEClient(port: broadcaster.hub.port, path: "/events/news")
+            try client.readHead()
+            released = broadcaster.hub
+            broadcaster.shutdown()
+        }
+        #expect(released == nil)
     }
 }

@@ -6,11 +6,10 @@ extension DemoSite {
     /// (across the group, with Redis), the count goes out on that board's channel as an out-of-band swap.
     /// The observer runs on a loop, so the event is submitted without waiting for Redis's answer.
     public func followPresence(on broadcaster: Broadcaster) {
-        let hub = broadcaster.hub
-        broadcaster.observePresence { channel, subscribers in
-            guard channel.hasPrefix(BoardChannelGate.prefix), subscribers > 0, let templates = hub.templates else {
-                return
-            }
+        // Weak: the hub holds its observers, and must be freed after `shutdown` (a leak checker sees it).
+        broadcaster.observePresence { [weak hub = broadcaster.hub] channel, subscribers in
+            guard let hub, channel.hasPrefix(BoardChannelGate.prefix), subscribers > 0, let templates = hub.templates
+            else { return }
             do {
                 let html = try templates.render(
                     "boards/live/presence", .object(["viewing": .string(BoardContexts.viewing(subscribers))]))
