@@ -49,6 +49,13 @@ enum KnownFindings {
         "7. **A resume on a hub still cut off gets, after its `reset`, what its `Last-Event-ID` says it had.** The "
             + "hub's back-fill after its re-subscription goes to every live stream. Fixed: a stream that resumed from "
             + "an id above its hub's position (in the group's current epoch) skips live events up to it. Test: "
-            + "`ResumeBeforeBackfillTests`.",
+            + "`ResumeBeforeBackfillTests`. The 10-minute run after that fix still saw 41 such duplicates on resumes "
+            + "from a group epoch raised meanwhile; the skip now covers a newer group epoch too (not a neighbouring "
+            + "one, which is another hub's own).",
+        "8. **After a Redis restart, a back-fill that could not prove its gap dropped what the new stream held.** "
+            + "The hub reset its streams at its position and never delivered the events the group had published "
+            + "in the new Redis before it re-subscribed, though their ids lay above the reset (2,949 losses in "
+            + "outage windows). Fixed: the reset goes first, then what the stream holds. Test: "
+            + "`SubscriptionGapTests.afterARestartLostRedisDataTheEventsItsNewStreamHoldsFollowTheReset`.",
     ]
 }
