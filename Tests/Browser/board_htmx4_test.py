@@ -10,7 +10,7 @@ from playwright.sync_api import sync_playwright, expect
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from board_test import Session  # noqa: E402
-from demo_site_test import start_hub  # noqa: E402
+from demo_site_test import conclude, start_hub, stop_hub  # noqa: E402
 
 
 def main():
@@ -65,17 +65,11 @@ def main():
             classic.click("#column-doing .card >> text=Delete")
             for page in (ada, bob, classic):
                 expect(page.locator(".card")).to_have_count(0)
-            if session.violations:
-                failures.append("Content-Security-Policy violations: " + "; ".join(session.violations))
-            if session.errors:
-                failures.append("script errors: " + "; ".join(session.errors))
+            session.report(failures)
             browser.close()
     finally:
-        hub.terminate()
-        hub.wait(timeout=10)
-    if failures:
-        sys.exit("\n".join(failures))
-    print("browser: the htmx 4 board and the htmx 2 board stay in step in Chromium")
+        stop_hub(hub)
+    conclude(failures, "browser: the htmx 4 board and the htmx 2 board stay in step in Chromium")
 
 
 if __name__ == "__main__":

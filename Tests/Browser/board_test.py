@@ -17,7 +17,7 @@ import time
 from playwright.sync_api import sync_playwright, expect
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from demo_site_test import ROOT, start_hub  # noqa: E402
+from demo_site_test import ROOT, conclude, start_hub, stop_hub  # noqa: E402
 
 COLUMNS = ("todo", "doing", "done")
 SCRIPT_TITLE = '<script>document.body.dataset.injected = "yes"</script><img src=x onerror="alert(1)">'
@@ -37,6 +37,13 @@ class Session:
         page.on("dialog", self.answer)
         page.set_default_timeout(10_000)
         return page
+
+    def report(self, failures):
+        """Adds what the pages' consoles said that they must not: CSP violations and script errors."""
+        if self.violations:
+            failures.append("Content-Security-Policy violations: " + "; ".join(self.violations))
+        if self.errors:
+            failures.append("script errors: " + "; ".join(self.errors))
 
     def answer(self, dialog):
         self.dialogs.append((dialog.type, dialog.message))
@@ -359,17 +366,11 @@ def main():
                 os.replace(shot, os.path.join(ROOT, "docs", "board.png"))
 
             # Case 7.
-            if session.violations:
-                failures.append("Content-Security-Policy violations: " + "; ".join(session.violations))
-            if session.errors:
-                failures.append("script errors: " + "; ".join(session.errors))
+            session.report(failures)
             browser.close()
     finally:
-        hub.terminate()
-        hub.wait(timeout=10)
-    if failures:
-        sys.exit("\n".join(failures))
-    print(f"browser: the live board passed in Chromium ({time.monotonic() - started:.1f} s)")
+        stop_hub(hub)
+    conclude(failures, f"browser: the live board passed in Chromium ({time.monotonic() - started:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,18 @@ def start_hub(database, port=0):
     sys.exit("the hub did not start: " + open(log.name).read())
 
 
+def stop_hub(hub):
+    hub.terminate()
+    hub.wait(timeout=10)
+
+
+def conclude(failures, success):
+    """Fails the run with every failure, or prints `success`."""
+    if failures:
+        sys.exit("\n".join(failures))
+    print(success)
+
+
 def main():
     database = os.path.join(tempfile.mkdtemp(prefix="ssehub-browser-"), "demo.sqlite3")
     hub, port = start_hub(database)
@@ -83,11 +95,8 @@ def main():
                 failures.append("Content-Security-Policy violations: " + "; ".join(violations))
             browser.close()
     finally:
-        hub.terminate()
-        hub.wait(timeout=10)
-    if failures:
-        sys.exit("\n".join(failures))
-    print("browser: demo chat and sign-up passed in Chromium")
+        stop_hub(hub)
+    conclude(failures, "browser: demo chat and sign-up passed in Chromium")
 
 
 if __name__ == "__main__":
