@@ -64,4 +64,27 @@ import Testing
         }
         #expect(released == nil)
     }
+
+    /// After a request the site answered from its worker pool (a sign-up), the hub is still freed: the run job
+    /// held the answer path, and through it the hub, whose routes hold the site and its pool.
+    @Test func aHubIsFreedAfterItsSiteAnsweredFromTheWorkerPool() throws {
+        weak var released: Hub?
+        var settings = DemoSettings()
+        settings.databasePath = SQLiteDatabaseFile.fresh()
+        settings.workers = 1
+        let site = try DemoSite.open(settings)
+        defer { site.shutdown() }
+        do {
+            var configuration = HubConfiguration()
+            configuration.port = 0
+            configuration.templatesDirectory = DemoSiteTests.webRoot + "/templates"
+            let hub = try Hub.start(configuration) { site.register(in: &$0) }
+            let browser = TestBrowser(port: hub.port)
+            #expect(try AccountPagesTests().signUp(browser, email: "freed@example.com").status == 303)
+            released = hub
+            hub.shutdown()
+        }
+        site.shutdown()
+        #expect(released == nil, "the site's worker pool keeps the hub alive")
+    }
 }

@@ -48,6 +48,31 @@ import Testing
         #expect(!pool.submit { _ in Issue.record("a job ran after shutdown") })
     }
 
+    /// A job that has run is let go at once, with everything it captured. The queue kept run jobs until 64
+    /// had run; a demo-site job captures the hub's answer path, so the hub, its routes and the pool held one
+    /// another after shutdown (LeakSanitizer reported the whole graph at exit).
+    @Test func aJobThatHasRunNoLongerHoldsWhatItCaptured() throws {
+        final class Captured: Sendable {}
+        let pool = try WorkerPool<Void>(name: "test", threads: 1, queueLimit: 4) { _ in () }
+        defer { pool.shutdown() }
+        weak var released: Captured?
+        let done = DispatchSemaphore(value: 0)
+        do {
+            let captured = Captured()
+            released = captured
+            let queued = pool.submit { _ in
+                withExtendedLifetime(captured) {}
+                done.signal()
+            }
+            #expect(queued)
+        }
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        // One worker: when the next job runs, the first has returned and its local is gone.
+        #expect(pool.submit { _ in done.signal() })
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(released == nil, "the queue still holds a job that has run")
+    }
+
     @Test func aContextThatCannotBeMadeFailsTheStart() {
         #expect(throws: Refused.self) {
             _ = try WorkerPool<Int>(name: "test", threads: 2, queueLimit: 1) { index in

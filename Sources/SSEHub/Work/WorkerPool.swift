@@ -15,14 +15,16 @@ public final class WorkerPool<Context>: Sendable {
     public typealias Job = @Sendable (inout Context) -> Void
 
     private struct Queue {
-        var jobs: [Job] = []
+        /// Taken slots are nil: a job that has run must let go of what it captured at once (a demo-site job
+        /// holds the hub's answer path, so a kept one tied the hub, its routes and this pool into a cycle).
+        var jobs: [Job?] = []
         var head = 0
         var stopped = false
         var count: Int { jobs.count - head }
 
         mutating func pop() -> Job? {
             guard head < jobs.count else { return nil }
-            let job = jobs[head]
+            let job = jobs[head].take()
             head += 1
             // Compact once the taken part dominates, so the array does not grow with the jobs ever run.
             if head > 64 && head * 2 > jobs.count {
