@@ -89,6 +89,15 @@ enum HubSettings {
                 configuration.hub.publishToken = value
                 return nil
             }),
+        HubSetting(
+            flag: "admin-token", environment: "HUB_ADMIN_TOKEN", placeholder: "TOKEN",
+            help: "turn on GET /channels and require Authorization: Bearer TOKEN there and on GET /metrics",
+            defaultValue: { $0.hub.adminToken == nil ? "none (/channels off, /metrics open)" : "set" },
+            apply: { configuration, value in
+                guard !value.isEmpty else { return "must not be empty" }
+                configuration.hub.adminToken = value
+                return nil
+            }),
         text("web-root", "HUB_WEB_ROOT", "DIR", "folder whose static/ holds the demo page", \.webRoot),
         HubSetting(
             flag: "templates", environment: "HUB_TEMPLATES", placeholder: "DIR",

@@ -96,7 +96,39 @@ import Testing
         try eventually("hub A subscribed again", timeout: 20) { redis.hasOneSubscriber(of: "restarted") }
         #expect(try TestHTTP.postForm(b.port, "channel=restarted&data=3").status == 200)
         try? client.waitForEvents(4)
-        #expect(client.events.count == 4, "\(client.events) \(a.output)")
+        #expect(client.events.count == 4, "\(client.events) A: \(a.output) B: \(b.output)")
         #expect(client.events.map { $0.event == "reset" ? "reset" : $0.data } == ["1", "reset", "2", "3"])
+    }
+
+    /// Found by the ASan run of RedisOutageTests: after a restart that lost Redis's data, the hub's reset was
+    /// right, but its point of sync stayed at the last id heard before the restart, an epoch the new Redis never
+    /// knew. Every later re-subscribe (a missed ping on a busy machine) could not prove that gap either, and
+    /// sent the same `reset` again, though nothing had been missed since the first.
+    @Test func afterTheResetOfALostRestartALaterResubscribeResetsNothing() throws {
+        let redis = try RedisServer()
+        let arguments = ["--redis", "127.0.0.1:\(redis.port)", "--loops", "1"]
+        let (a, b) = (try HubProcess(arguments: arguments), try HubProcess(arguments: arguments))
+        func ready(_ hub: HubProcess) -> Bool { (try? TestHTTP.get(hub.port, "/health/ready"))?.status == 200 }
+        for hub in [a, b] { try eventually("the hub joined Redis") { ready(hub) } }
+        let client = try SSEClient(port: a.port, path: "/events/again")
+        try client.readHead()
+        try eventually("hub A subscribed") { redis.hasOneSubscriber(of: "again") }
+        #expect(try TestHTTP.postForm(b.port, "channel=again&data=1").status == 200)
+        try client.waitForEvents(1)
+        redis.stop()
+        try redis.start()
+        try eventually("both hubs back in the group", timeout: 20) { ready(a) && ready(b) }
+        try client.waitForEvents(2)
+        #expect(client.events.map(\.event) == ["message", "reset"], "the restart lost what A cannot prove")
+
+        // Both hubs' subscribed connections drop (so B cannot be left publishing alone while A is away), and
+        // both come back: A's re-subscription must prove its gap from the new Redis, not reset again.
+        try redis.killEverySubscribedConnection()
+        try eventually("both hubs subscribed again and ready", timeout: 20) {
+            redis.subscribedConnections == 2 && redis.hasOneSubscriber(of: "again") && ready(a) && ready(b)
+        }
+        #expect(try TestHTTP.postForm(b.port, "channel=again&data=2").status == 200)
+        try client.waitForEvents(3)
+        #expect(client.events.map { $0.event == "reset" ? "reset" : $0.data } == ["1", "reset", "2"], "\(a.output)")
     }
 }

@@ -49,7 +49,7 @@ final class GroupPresence {
     private var writing: Set<String> = []
     private var changedMeanwhile: Set<String> = []
     /// The totals observers heard last, so a refresh that changes nothing tells them nothing.
-    private var reported: [String: Int] = [:]
+    private(set) var reported: [String: Int] = [:]
     /// Whether the bridge can write: while not, observers hear this hub's own counts.
     var connected = false {
         didSet { if connected && !oldValue { refresh() } }

@@ -14,6 +14,8 @@ public final class RedisBridge: PublishRelay {
     let hub: Hub
     let ready = Atomic<Bool>(false)
     let counters = RedisBridgeCounters()
+    /// Publish round trips through Redis, for `GET /metrics`.
+    let roundTrips = Mutex(LatencyHistogram())
     private let groupObservers = Mutex<[@Sendable (_ channel: String, _ subscribers: Int) -> Void]>([])
 
     /// Attaches a bridge to `hub` and starts connecting. Until Redis answers, the hub delivers locally.
@@ -55,9 +57,13 @@ public final class RedisBridge: PublishRelay {
             counters.add(.degradedPublishes)
             return false
         }
-        hub.run(onLoop: 0) { loop in
+        let started = MonotonicClock.now()
+        hub.run(onLoop: 0) { [self] loop in
             guard let core = loop.attachment(RedisBridgeCore.self) else { return completion(nil) }
-            core.publish(channels: channels, event: event ?? "", data: data, completion: completion)
+            core.publish(channels: channels, event: event ?? "", data: data) { id in
+                if id != nil { self.roundTrips.withLock { $0.observe(MonotonicClock.now() &- started) } }
+                completion(id)
+            }
         }
         return true
     }

@@ -41,6 +41,9 @@ extension RedisBridgeCore {
             through = max(through, event.id)
         }
         lastHeard = max(lastHeard ?? through, through)
+        // After the reset, nothing before this point is owed: the next gap is proven from an id the current
+        // Redis knows, not again from one of an epoch it lost (which would reset the streams once more).
+        if !fill.unproven.isEmpty, let tip = tipAtRaise { lastHeard = max(lastHeard ?? tip, tip) }
         if !behind.isEmpty {
             counters.add(.gapResets)
             bridge.hub.reportGap(

@@ -12,6 +12,9 @@ package final class RedisBridgeCore {
     /// The newest id heard from Redis (or, before any, the group's newest when this hub joined): what a
     /// re-subscription must recover the events after (`GapBackfill`).
     var lastHeard: EventID?
+    /// The group's newest id when this hub last raised the epoch (or the raised epoch's start, for a Redis
+    /// with no data): an id of an epoch the current Redis knows, from which a later gap can be proven.
+    var tipAtRaise: EventID?
     /// The recovery of what the latest gap in the subscription missed, while it runs.
     var backfill: GapBackfill?
     /// While held live messages are replayed after a recovery: the channels it read and the newest id it
@@ -186,7 +189,9 @@ package final class RedisBridgeCore {
                 // refusing readiness for ever would help nobody.
                 Output.error("redis publish: cannot raise the group's epoch: \(message)")
             }
-            if self.lastHeard == nil, let tip = reply.text.flatMap({ EventID($0) }) { self.lastHeard = tip }
+            let tip = reply.text.flatMap { EventID($0) }
+            if self.lastHeard == nil, let tip { self.lastHeard = tip }
+            self.tipAtRaise = tip ?? (reply.text == "" ? EventID(epoch: candidate, sequence: 0) : nil)
             self.epochRaised = true
             self.updateReadiness()
         }

@@ -18,7 +18,9 @@ enum BroadcastEndpoint {
     /// Publishes locally and answers at once, or through a relay and answers when the broker has given the
     /// event its id. A template is rendered once here, either way; nothing is sent if that fails.
     static func route(_ request: HTTPRequest, hub: Hub, loop: Int) throws -> RouteResult {
-        if let token = hub.configuration.publishToken { try authorize(request, token: token) }
+        if let token = hub.configuration.publishToken {
+            try BearerAuthorization.require(request, token: token, purpose: "publishing")
+        }
         var fields = try parse(request)
         let (channels, event) = (try hub.validatedChannels(fields.channels), fields.event)
         if let template = fields.template { fields.data = try render(template, fields: fields, hub: hub) }
@@ -189,16 +191,6 @@ enum BroadcastEndpoint {
 
     /// `Authorization: Bearer <token>`, compared in constant time so response timing does not reveal how much
     /// of a guess was right.
-    private static func authorize(_ request: HTTPRequest, token: String) throws(HTTPError) {
-        let challenge = [("WWW-Authenticate", "Bearer")]
-        guard let header = request.headers["Authorization"], header.lowercased().hasPrefix("bearer ") else {
-            throw HTTPError(.unauthorized, "publishing needs Authorization: Bearer <token>", headers: challenge)
-        }
-        let given = Array(HTTPWhitespace.trimmed(header.utf8.dropFirst(7)))
-        guard ConstantTime.equal(given, Array(token.utf8)) else {
-            throw HTTPError(.unauthorized, "the publish token does not match", headers: challenge)
-        }
-    }
 }
 
 enum ConstantTime {

@@ -14,7 +14,7 @@ extension Hub {
         let text = String(decoding: data, as: UTF8.self)
         var wake: [LoopHandle] = []
         var overflowed: [EventStreamSink] = []
-        table.withLock { table in
+        let reached = table.withLock { table -> Int in
             let position = table.position
             // No id for the fan-out's checks: a stream skipping events it already had must not skip this.
             let frame = Frame(
@@ -35,7 +35,9 @@ extension Hub {
             }
             for sink in overflowed { table.detach(sink) }
             queue(frame, perLoop: perLoop, fromLoop: nil, wake: &wake)
+            return table.audience(of: channels)
         }
+        stats.add(.gapResets, reached)
         for loop in wake { loop.signal() }
         for sink in overflowed { sink.finish() }
     }

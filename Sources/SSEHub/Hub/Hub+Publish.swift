@@ -59,7 +59,7 @@ extension Hub {
             var prefix: [UInt8] = Array("id: ".utf8)
             id.append(to: &prefix)
             prefix.append(0x0A)
-            let frame = Frame(prefix: prefix, body: body, sequence: sequence, id: id)
+            let frame = Frame(prefix: prefix, body: body, sequence: sequence, id: id, publishedAt: now)
             // Per loop, the keys of the channels it has subscribers of.
             var perLoop = [[UInt64]](repeating: [], count: loops.count)
             for name in channels {

@@ -41,6 +41,7 @@ public final class Hub: Sendable {
         signal(SIGPIPE, SIG_IGN)
         var builder = RouterBuilder()
         HubRoutes.register(in: &builder)
+        AdminRoutes.register(in: &builder)
         routes(&builder)
         let templates = try configuration.templatesDirectory.map {
             try TemplateLibrary(directory: $0, reloadsChangedFiles: configuration.reloadTemplates)

@@ -43,6 +43,8 @@ public struct HubConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// When set, `POST /broadcast` needs `Authorization: Bearer <token>`.
     public var publishToken: String?
+    /// When set, `GET /channels` works and needs `Authorization: Bearer <token>`, as does `GET /metrics`.
+    public var adminToken: String?
     /// The listening socket's accept queue (`listen(2)` backlog).
     public var listenBacklog = 4096
     /// Templates for rendered broadcasts, loaded at start (nil: none). A syntax error or a missing partial

@@ -5,6 +5,8 @@ final class HubStats: Sendable {
     enum Counter {
         case openConnections, acceptedConnections, openStreams, eventsPublished, slowSubscribersDropped
         case acceptPauses
+        /// Streams sent a `reset` because live events were lost in a broker outage (`Hub.reportGap`).
+        case gapResets
     }
 
     private let openConnections = Atomic<Int>(0)
@@ -13,6 +15,7 @@ final class HubStats: Sendable {
     private let eventsPublished = Atomic<Int>(0)
     private let slowSubscribersDropped = Atomic<Int>(0)
     private let acceptPauses = Atomic<Int>(0)
+    private let gapResets = Atomic<Int>(0)
 
     func add(_ counter: Counter, _ delta: Int = 1) {
         _ = withCounter(counter) { $0.wrappingAdd(delta, ordering: .relaxed) }
@@ -30,6 +33,7 @@ final class HubStats: Sendable {
         case .eventsPublished: body(eventsPublished)
         case .slowSubscribersDropped: body(slowSubscribersDropped)
         case .acceptPauses: body(acceptPauses)
+        case .gapResets: body(gapResets)
         }
     }
 }

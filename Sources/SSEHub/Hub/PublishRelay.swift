@@ -20,6 +20,18 @@ package protocol PublishRelay: AnyObject, Sendable {
     var isReady: Bool { get }
     /// Extra fields for `GET /health`.
     var health: [(String, JSONValue)] { get }
+    /// Adds the relay's families to `GET /metrics` (broker state, round trips, failures).
+    func writeMetrics(to page: inout PrometheusText)
+    /// The subscriber counts across the group the relay has heard, by channel, or nil when it hears none;
+    /// `completion` runs on any thread.
+    func groupSubscriberCounts(_ completion: @escaping @Sendable ([String: Int]?) -> Void)
+}
+
+extension PublishRelay {
+    /// A relay with nothing to count adds nothing.
+    package func writeMetrics(to page: inout PrometheusText) {}
+    /// A relay that hears no group counts has none.
+    package func groupSubscriberCounts(_ completion: @escaping @Sendable ([String: Int]?) -> Void) { completion(nil) }
 }
 
 /// One stored event from a relay's broker.

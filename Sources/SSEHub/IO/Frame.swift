@@ -12,19 +12,26 @@ package final class Frame: @unchecked Sendable {
     package let sequence: UInt64
     /// The event's id as clients see it (this hub's, or the one a relay's broker gave it); nil for non-events.
     package let id: EventID?
+    /// When the event was published (monotonic nanoseconds), for the publish-to-write histogram; 0 for
+    /// frames that are not live events.
+    let publishedAt: UInt64
 
     package convenience init(bytes: some Collection<UInt8>, sequence: UInt64 = 0, id: EventID? = nil) {
         self.init(prefix: EmptyCollection(), body: bytes, sequence: sequence, id: id)
     }
 
     /// A frame of `prefix` followed by `body`, copied once into the frame's own storage.
-    init(prefix: some Collection<UInt8>, body: some Collection<UInt8>, sequence: UInt64, id: EventID?) {
+    init(
+        prefix: some Collection<UInt8>, body: some Collection<UInt8>, sequence: UInt64, id: EventID?,
+        publishedAt: UInt64 = 0
+    ) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: prefix.count + body.count, alignment: 1)
         buffer.copyBytes(from: prefix)
         UnsafeMutableRawBufferPointer(rebasing: buffer[prefix.count...]).copyBytes(from: body)
         storage = UnsafeRawBufferPointer(buffer)
         self.sequence = sequence
         self.id = id
+        self.publishedAt = publishedAt
     }
 
     deinit {

@@ -33,11 +33,13 @@ extension EventLoop {
         var seen = Set<EventID>()
         let history = stream.fetchedHistory.sorted { $0.id! < $1.id! }.filter { seen.insert($0.id!).inserted }
         for frame in history { connection.outbound.append(frame) }
+        metrics.replayedEvents += history.count
         if !stream.fetchFailures.isEmpty {
+            metrics.resets[ResetReason.olderThanHistory.rawValue] += 1
             let position = hub.table.withLock { $0.position }
             connection.outbound.append(
                 ChannelTable.resetFrame(
-                    position: position, reason: "Last-Event-ID is older than the stored history",
+                    position: position, reason: ResetReason.olderThanHistory.message,
                     channels: stream.fetchFailures, lastEventID: stream.resumeAfter?.description ?? ""))
         }
         let newest = history.last?.id

@@ -109,6 +109,7 @@ extension EventLoop {
     }
 
     func respond(_ response: HTTPResponse, to connection: Connection, keepAlive: Bool, head: Bool) {
+        metrics.countAnswer(status: response.status.code)
         let bytes = response.serialized(keepAlive: keepAlive, date: clock.current, includeBody: !head)
         enqueue(Frame(bytes: bytes), to: connection)
         if !keepAlive { connection.closeAfterFlush = true }

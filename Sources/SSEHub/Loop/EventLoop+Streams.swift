@@ -24,6 +24,9 @@ extension EventLoop {
         connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
         enqueue(streamHead(), to: connection)
         for frame in plan.frames { enqueue(frame, to: connection) }
+        metrics.countAnswer(status: 200)
+        metrics.replayedEvents += plan.frames.count - (plan.reset == nil ? 0 : 1)
+        if let reset = plan.reset { metrics.resets[reset.rawValue] += 1 }
         stream.lastSequence = plan.frames.last?.sequence ?? 0
         stream.sharedStream = plan.sharedStream
         stream.alreadyHad = plan.alreadyHad
@@ -48,6 +51,14 @@ extension EventLoop {
     func deliver(_ frame: Frame, to key: UInt64) {
         guard let channel = channels[key] else { return }
         let highWater = configuration.highWaterBytes
+        var queued = 0
+        defer {
+            metrics.deliveries += queued
+            if queued > 0 && frame.publishedAt != 0 && frame.sequence != lastTimedSequence {
+                lastTimedSequence = frame.sequence
+                unflushedPublishTimes.append(frame.publishedAt)
+            }
+        }
         for member in channel.members {
             let (connection, stream) = (member.connection, member.stream)
             guard frame.sequence > member.floor, frame.sequence != stream.lastSequence,
@@ -59,6 +70,7 @@ extension EventLoop {
             }
             stream.lastSequence = frame.sequence
             stream.lastQueuedAt = turnTime
+            queued += 1
             let holding = stream.pendingFetches > 0
             if holding {
                 // Resuming from relay history: live events wait until the history has gone out.
@@ -67,7 +79,9 @@ extension EventLoop {
             } else {
                 connection.outbound.append(frame)
             }
-            if connection.outbound.backlogBytes + stream.heldLiveBytes > highWater {
+            let backlog = connection.outbound.backlogBytes + stream.heldLiveBytes
+            if backlog > metrics.outboundHighWater { metrics.outboundHighWater = backlog }
+            if backlog > highWater {
                 // Too slow: drop it rather than buffer without bound; its browser resumes by Last-Event-ID.
                 doomSlow(connection)
             } else if !holding {

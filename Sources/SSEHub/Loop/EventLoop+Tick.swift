@@ -13,6 +13,7 @@ extension EventLoop {
                 // Only streams with nothing sent for the whole interval: busy ones need no comment.
                 if now - stream.lastQueuedAt >= keepalive && connection.outbound.isEmpty {
                     stream.lastQueuedAt = now
+                    metrics.keepalives += 1
                     enqueue(Self.keepaliveFrame, to: connection)
                 }
             case .awaitingAnswer(let pending):

@@ -24,6 +24,11 @@ extension EventLoop {
             flush(connection)
         }
         dirty.removeAll(keepingCapacity: dirty.capacity <= 65536)
+        if !unflushedPublishTimes.isEmpty {
+            let now = MonotonicClock.now()
+            for publishedAt in unflushedPublishTimes { metrics.publishToWrite.observe(now &- publishedAt) }
+            unflushedPublishTimes.removeAll(keepingCapacity: true)
+        }
         closeDoomed()
     }
 
@@ -31,6 +36,8 @@ extension EventLoop {
     /// queue drains.
     func flush(_ connection: Connection) {
         guard !connection.isClosed else { return }
+        let unsent = connection.outbound.pendingBytes
+        defer { metrics.bytesWritten += unsent - connection.outbound.pendingBytes }
         do {
             switch try connection.outbound.flush(fd: connection.fd, vectors: iovecs) {
             case .drained:

@@ -36,6 +36,10 @@ final class EventLoop {
     let clock = HTTPDate()
     /// Every stream starts with the same head; rebuilt when its `Date` changes.
     var cachedStreamHead: (date: String, frame: Frame)?
+    var metrics = LoopMetrics()
+    /// Publish times of the events queued since the last flush, observed into the histogram after it.
+    var unflushedPublishTimes: [UInt64] = []
+    var lastTimedSequence: UInt64 = 0
 
     /// Reads land here and are parsed in place: no connection owns a read buffer.
     let scratch: UnsafeMutableRawBufferPointer
@@ -80,6 +84,7 @@ final class EventLoop {
             var wake = nextTick > now ? nextTick - now : 0
             if let timer = runDueTimers(now: now) { wake = min(wake, timer) }
             let timeout = wake > 0 ? Int32(min(wake / 1_000_000 + 1, 1000)) : 0
+            metrics.turns += 1
             do {
                 try selector.wait(timeoutMilliseconds: timeout) { event in self.handle(event) }
             } catch {
@@ -96,11 +101,13 @@ final class EventLoop {
     }
 
     private func handle(_ event: ReadinessEvent) {
+        metrics.readinessEvents += 1
         if event.fd == listener && event.generation == Self.listenerGeneration {
             acceptConnections()
             return
         }
         if event.fd == handle.wakeup.fd && event.generation == Self.wakeupGeneration {
+            metrics.wakeups += 1
             drainInbox()
             return
         }

@@ -15,6 +15,10 @@ struct ChannelRecord {
     /// HTTP streams here that take other channels too: a publish to several channels counts each once.
     var sharedStreams: Set<UInt64> = []
     var lastActivity: UInt64
+    /// For `GET /channels`: events stored here, the newest one's id, and when (monotonic; 0 is never).
+    var eventsPublished = 0
+    var lastEventID: EventID?
+    var lastPublishedAt: UInt64 = 0
 
     var subscriberCount: Int {
         var total = streams.count

@@ -49,6 +49,9 @@ extension ChannelTable {
             let bytes = record.ring.append(frame)
             record.lastSequence = frame.sequence
             record.lastActivity = now
+            record.eventsPublished += 1
+            record.lastEventID = frame.id
+            record.lastPublishedAt = now
             return (bytes, record.ring.count - framesBefore)
         }
         guard let stored else { return }

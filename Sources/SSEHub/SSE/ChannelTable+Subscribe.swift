@@ -21,6 +21,8 @@ struct SubscriptionPlan {
     /// hears later up to it (a back-fill after its relay re-subscribes) were the client's already, and live
     /// delivery skips them.
     var alreadyHad: EventID?
+    /// Why the stream's `reset` (the last of `frames`) was sent, if it got one.
+    var reset: ResetReason?
 }
 
 extension ChannelTable {
@@ -38,7 +40,7 @@ extension ChannelTable {
         let resume = lastEventID.map(ResumePoint.init)
         var replay: [Frame] = []
         var resetChannels: [String] = []
-        var resetReason: String?
+        var resetReason: ResetReason?
         let (epoch, position, relayed, seenEpochs) = (self.epoch, self.position, self.relayed, self.seenEpochs)
         // An id of the group's current epoch, or of a newer one the group raised meanwhile: raised epochs lie
         // more than the local spread above (`Hub.localEpochSpreadLimit`), while an epoch just above is another
@@ -96,7 +98,9 @@ extension ChannelTable {
         if let resetReason {
             plan.frames.append(
                 Self.resetFrame(
-                    position: position, reason: resetReason, channels: resetChannels, lastEventID: lastEventID ?? ""))
+                    position: position, reason: resetReason.message, channels: resetChannels,
+                    lastEventID: lastEventID ?? ""))
+            plan.reset = resetReason
         }
         return plan
     }
@@ -168,25 +172,22 @@ package struct ResumePoint {
 
     enum Verdict {
         case exact(after: EventID)
-        case reset(String)
+        case reset(ResetReason)
     }
 
     /// `epoch`: this hub's boot stamp; `position`: the newest id issued or relayed.
     func check(against record: ChannelRecord, epoch: UInt64, position: EventID, seenEpochs: [UInt64] = [])
         -> Verdict
     {
-        guard let id else { return .reset("Last-Event-ID is not an id this hub issues") }
-        if position < id { return .reset("Last-Event-ID is unknown to this hub") }
+        guard let id else { return .reset(.notAnID) }
+        if position < id { return .reset(.unknownID) }
         if id < record.coverageStart {
             // Before this hub kept the channel: an earlier run, or events this hub never saw.
-            return .reset(
-                id.epoch < epoch && position.epoch == epoch
-                    ? "Last-Event-ID is from an earlier run of the hub"
-                    : "Last-Event-ID is older than the replay buffer")
+            return .reset(id.epoch < epoch && position.epoch == epoch ? .earlierRun : .olderThanReplay)
         }
         // Events after the id were pushed out of the ring.
         if let evicted = record.ring.evictedThrough, id < evicted {
-            return .reset("Last-Event-ID is older than the replay buffer")
+            return .reset(.olderThanReplay)
         }
         // An epoch this hub never issued or relayed (on any channel: a stream of several resumes from another
         // channel's id): ids another hub of a group gave its own events while cut off from the broker. Where
@@ -194,7 +195,7 @@ package struct ResumePoint {
         if id.epoch != position.epoch && id.epoch != record.coverageStart.epoch && !seenEpochs.contains(id.epoch)
             && !record.ring.holds(epoch: id.epoch)
         {
-            return .reset("Last-Event-ID is from another hub's outage")
+            return .reset(.otherHubOutage)
         }
         return .exact(after: id)
     }

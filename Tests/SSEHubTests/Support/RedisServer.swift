@@ -37,11 +37,37 @@ final class RedisServer {
     }
 
     /// Sends one inline command and returns the raw reply (tests read PUBSUB CHANNELS and the like).
+    /// The whole reply is read (a long `CLIENT LIST` arrives in several reads).
     func command(_ line: String) throws -> String {
         let socket = try TestSocket(port: port)
         socket.send(line + "\r\n")
-        socket.readSome(timeout: 2)
+        try socket.read(until: "a whole reply to \(line)", timeout: 5) { Self.replyLength($0, from: 0) != nil }
         return String(decoding: socket.buffer, as: UTF8.self)
+    }
+
+    /// Bytes of the RESP reply starting at `start`, or nil while it is incomplete.
+    static func replyLength(_ bytes: [UInt8], from start: Int) -> Int? {
+        guard start < bytes.count,
+            let lineEnd = bytes[start...].indices.first(where: {
+                $0 + 1 < bytes.count && bytes[$0] == 13 && bytes[$0 + 1] == 10
+            })
+        else { return nil }
+        let header = lineEnd + 2 - start
+        let count = Int(String(decoding: bytes[(start + 1)..<lineEnd], as: UTF8.self)) ?? 0
+        switch bytes[start] {
+        case UInt8(ascii: "$"):
+            guard count >= 0 else { return header }
+            return bytes.count >= start + header + count + 2 ? header + count + 2 : nil
+        case UInt8(ascii: "*"):
+            var length = header
+            for _ in 0..<max(0, count) {
+                guard let element = replyLength(bytes, from: start + length) else { return nil }
+                length += element
+            }
+            return length
+        default:
+            return header
+        }
     }
 
     private func ping() -> Bool {
