@@ -50,6 +50,8 @@ func serve(_ server: ServerConfiguration) -> Int32 {
             router in
             files.register(in: &router)
             site.register(in: &router)
+            DebugRoutes(access: DebugAccess(token: configuration.adminToken, secureCookies: server.demo.secureCookies))
+                .register(in: &router)
         }
     } catch let error as TemplateError {
         // file:line:column: what is wrong, on one line.

@@ -1,15 +1,15 @@
 /// One channel as `GET /channels` reports it: copied out under the publish lock, written out after.
-struct ChannelStats {
-    let name: String
-    let subscribers: Int
-    let eventsPublished: Int
-    let lastEventID: EventID?
+package struct ChannelStats: Sendable {
+    package let name: String
+    package let subscribers: Int
+    package let eventsPublished: Int
+    package let lastEventID: EventID?
     /// Monotonic nanoseconds of the newest publish; 0 when none.
-    let lastPublishedAt: UInt64
-    let replayEvents: Int
-    let replayCapacity: Int
-    let replayBytes: Int
-    let replayMaxBytes: Int
+    package let lastPublishedAt: UInt64
+    package let replayEvents: Int
+    package let replayCapacity: Int
+    package let replayBytes: Int
+    package let replayMaxBytes: Int
 
     init(name: String, record: ChannelRecord) {
         self.name = name
@@ -24,7 +24,7 @@ struct ChannelStats {
     }
 
     /// The JSON object; `group` is the subscriber count across the hub's group when a relay has heard it.
-    func json(group: Int?, now: UInt64, wallNow: UInt64) -> JSONValue {
+    package func json(group: Int?, now: UInt64, wallNow: UInt64) -> JSONValue {
         let ago = lastPublishedAt == 0 ? nil : (now &- lastPublishedAt) / 1_000_000
         return .object([
             ("channel", .string(name)),
@@ -48,7 +48,7 @@ struct ChannelStats {
 extension Hub {
     /// The channels whose names start with `prefix`, busiest (most subscribers) first, then by name; at most
     /// `limit`, with how many matched. The copy is taken under the publish lock, the sorting done outside it.
-    func channelStats(prefix: String, limit: Int) -> (channels: [ChannelStats], matched: Int) {
+    package func channelStats(prefix: String, limit: Int) -> (channels: [ChannelStats], matched: Int) {
         var matched = table.withLock { table in
             table.channels.compactMap { name, record in
                 name.hasPrefix(prefix) ? ChannelStats(name: name, record: record) : nil
@@ -59,7 +59,7 @@ extension Hub {
     }
 
     /// One channel, or nil when the hub holds no channel of that name.
-    func channelStats(named name: String) -> ChannelStats? {
+    package func channelStats(named name: String) -> ChannelStats? {
         table.withLock { table in table.channels[name].map { ChannelStats(name: name, record: $0) } }
     }
 }

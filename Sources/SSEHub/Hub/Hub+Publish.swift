@@ -124,7 +124,7 @@ extension Hub {
     }
 
     /// The names, checked against the channel rule, duplicates removed, order kept.
-    func validatedChannels(_ names: [String]) throws(HubError) -> [String] {
+    package func validatedChannels(_ names: [String]) throws(HubError) -> [String] {
         guard !names.isEmpty else {
             throw .invalidChannel("no channel given; \(ChannelName.rule(maxLength: configuration.maxChannelNameBytes))")
         }
