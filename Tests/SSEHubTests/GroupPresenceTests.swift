@@ -84,4 +84,37 @@ import Testing
         }
         #expect(totals.last("room") == 1)
     }
+
+    /// `GET /channels/{name}` on a hub of a group reports the channel's subscribers on this hub and, once the
+    /// hub hears the group's totals, across the group; `GET /metrics` reports the bridge's state.
+    @Test func theChannelEndpointReportsTheGroupsSubscribers() throws {
+        let redis = try RedisServer()
+        var configuration = HubConfiguration()
+        configuration.port = 0
+        configuration.adminToken = "group-admin"
+        let address = try RedisAddress(parsing: "127.0.0.1:\(redis.port)")
+        let a = try Broadcaster.start(configuration, redis: address, redisTimings: RedisGroupTests.fastTimings)
+        let b = try Broadcaster.start(configuration, redis: address, redisTimings: RedisGroupTests.fastTimings)
+        defer { [a, b].forEach { $0.shutdown() } }
+        try eventually("both hubs joined Redis") { [a, b].allSatisfy { $0.hub.relay?.isReady == true } }
+        let admin = [("Authorization", "Bearer group-admin")]
+        func channel(on hub: Hub) throws -> JSONValue {
+            try JSONParser.parse(TestHTTP.get(hub.port, "/channels/stage", headers: admin).body)
+        }
+        let onA = try SSEClient(port: a.hub.port, path: "/events/stage")
+        try onA.readHead()
+        #expect(try channel(on: a.hub)["subscribers"] == .number(1))
+        let onB = try [1, 2].map { _ in try SSEClient(port: b.hub.port, path: "/events/stage") }
+        for client in onB { try client.readHead() }
+        try eventually("hub A hears the group's 3") { (try? channel(on: a.hub))?["groupSubscribers"] == .number(3) }
+        #expect(try channel(on: a.hub)["subscribers"] == .number(1))
+        #expect(try TestHTTP.postForm(a.hub.port, "channel=stage&data=x").status == 200)
+        try onA.waitForEvents(1)
+        let page = try MetricsTests.scrape(a.hub, headers: admin)
+        #expect(page.value("ssehub_redis_published_total") == 1)
+        #expect(page.value("ssehub_redis_round_trip_seconds_count") == 1, "one publish went through Redis and back")
+        #expect(page.value("ssehub_redis_up") == 1)
+        #expect(page.value("ssehub_redis_subscribed_channels") == 1)
+        withExtendedLifetime((onA, onB)) {}
+    }
 }
