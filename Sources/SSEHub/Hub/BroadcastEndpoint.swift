@@ -18,9 +18,10 @@ enum BroadcastEndpoint {
     /// Publishes locally and answers at once, or through a relay and answers when the broker has given the
     /// event its id. A template is rendered once here, either way; nothing is sent if that fails.
     static func route(_ request: HTTPRequest, hub: Hub, loop: Int) throws -> RouteResult {
-        if let token = hub.configuration.publishToken { try authorize(request, token: token) }
+        let grant = try publishGrant(for: request, hub: hub)
         var fields = try parse(request)
         let (channels, event) = (try hub.validatedChannels(fields.channels), fields.event)
+        try allow(channels, by: grant)
         if let template = fields.template { fields.data = try render(template, fields: fields, hub: hub) }
         switch try hub.submit(channels: channels, event: event, data: fields.data, fromLoop: loop) {
         case .published(let receipt):
@@ -189,7 +190,7 @@ enum BroadcastEndpoint {
 
     /// `Authorization: Bearer <token>`, compared in constant time so response timing does not reveal how much
     /// of a guess was right.
-    private static func authorize(_ request: HTTPRequest, token: String) throws(HTTPError) {
+    static func authorize(_ request: HTTPRequest, token: String) throws(HTTPError) {
         let challenge = [("WWW-Authenticate", "Bearer")]
         guard let header = request.headers["Authorization"], header.lowercased().hasPrefix("bearer ") else {
             throw HTTPError(.unauthorized, "publishing needs Authorization: Bearer <token>", headers: challenge)
