@@ -36,7 +36,8 @@ import Testing
         }) { hub in
             #expect(try SSEClient(port: hub.port, path: "/events/news").readHead() == 200)
             // A token that is sent is still checked.
-            let forged = TestTokens.hs256(TestTokens.claims(subscribe: ["*"]), secret: String(repeating: "x", count: 40))
+            let forged = TestTokens.hs256(
+                TestTokens.claims(subscribe: ["*"]), secret: String(repeating: "x", count: 40))
             let answer = try TestHTTP.get(hub.port, "/events/news", headers: bearer(forged))
             #expect(answer.status == 401 && answer.text.contains("signature does not match"))
         }

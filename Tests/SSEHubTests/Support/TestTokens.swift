@@ -48,8 +48,9 @@ enum TestTokens {
         return mac
     }
 
-    /// A private key and its public PEM, made by the openssl command.
-    final class KeyPair {
+    /// A private key and its public PEM, made by the openssl command. `@unchecked Sendable`: never changed after
+    /// it is made, and each signature uses its own `EVP_MD_CTX` (openssl-threads(7)).
+    final class KeyPair: @unchecked Sendable {
         let key: OpaquePointer
         let publicPEM: String
         let algorithm: String
@@ -59,7 +60,9 @@ enum TestTokens {
             let folder = "/tmp/ssehub-keys-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
             mkdir(folder, 0o700)
             defer { _ = try? Spawn.run("rm -rf \(folder)") }
-            let options = kind == "rsa" ? "-algorithm RSA -pkeyopt rsa_keygen_bits:\(bits)"
+            let options =
+                kind == "rsa"
+                ? "-algorithm RSA -pkeyopt rsa_keygen_bits:\(bits)"
                 : "-algorithm EC -pkeyopt ec_paramgen_curve:\(curve)"
             let made = try Spawn.run(
                 "openssl genpkey \(options) -out \(folder)/key.pem && openssl pkey -in \(folder)/key.pem -pubout"
