@@ -30,12 +30,16 @@ package struct CORSPolicy: Middleware {
         var set = Set<String>()
         for origin in origins {
             let lowered = origin.lowercased()
+            guard lowered != "null" else {
+                throw AuthConfigurationError(
+                    "the origin null (sandboxed and local pages, which any site can open) cannot be allowed")
+            }
             let host =
                 lowered.hasPrefix("https://")
                 ? lowered.dropFirst(8) : lowered.hasPrefix("http://") ? lowered.dropFirst(7) : ""
             guard !host.isEmpty, !host.contains(where: { "/?#@ ".contains($0) }) else {
                 throw AuthConfigurationError(
-                    "CORS origin \"\(origin)\" is not scheme://host[:port] (like https://app.example), or null")
+                    "CORS origin \"\(origin)\" is not scheme://host[:port] (like https://app.example)")
             }
             // Fetch §3.2.5 compares the serialized origin byte for byte; browsers send scheme and host lowercase.
             set.insert(lowered)
