@@ -9,6 +9,7 @@ let fuzzTargets: [(String, String, [Target.Dependency])] = [
     ("fuzz-template", "Template", ["SSEHub"]),
     ("fuzz-redis", "Redis", ["SSEHub", "Broadcast", "CHiredis"]),
     ("fuzz-event-id", "EventID", ["SSEHub"]),
+    ("fuzz-jwt", "JWT", ["SSEHub", "CCrypto"]),
 ]
 
 // Warnings are errors in every target: the hub is built with `-warnings-as-errors` by the README's commands

@@ -37,7 +37,10 @@ package struct CORSPolicy: Middleware {
             let host =
                 lowered.hasPrefix("https://")
                 ? lowered.dropFirst(8) : lowered.hasPrefix("http://") ? lowered.dropFirst(7) : ""
-            guard !host.isEmpty, !host.contains(where: { "/?#@ ".contains($0) }) else {
+            // Visible ASCII only: an allowed origin is echoed into a header line.
+            guard !host.isEmpty, !host.contains(where: { "/?#@".contains($0) }),
+                lowered.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+            else {
                 throw AuthConfigurationError(
                     "CORS origin \"\(origin)\" is not scheme://host[:port] (like https://app.example)")
             }

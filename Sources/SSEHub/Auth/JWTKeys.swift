@@ -141,6 +141,11 @@ package struct JWTKeys: Sendable {
         (secret == nil ? [] : ["HS256"]) + (publicKey.map { [$0.algorithm.rawValue] } ?? [])
     }
 
+    /// Whether a key for `algorithm` is configured.
+    func accepts(_ algorithm: JWSAlgorithm) -> Bool {
+        algorithm == .hs256 ? secret != nil : publicKey?.algorithm == algorithm
+    }
+
     /// Whether `signature` is `algorithm`'s signature of `input` under the key configured for it; false for an
     /// algorithm with no key here.
     func verify(_ algorithm: JWSAlgorithm, signature: [UInt8], of input: [UInt8]) -> Bool {

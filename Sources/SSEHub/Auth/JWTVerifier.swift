@@ -36,7 +36,7 @@ package struct JWTVerifier: Sendable {
             throw Rejection("the header names critical extensions (crit), none of which are supported")
         }
         guard let name = header["alg"]?.stringValue else { throw Rejection("the header has no \"alg\"") }
-        guard let algorithm = JWSAlgorithm(rawValue: name), keys.accepted.contains(name) else {
+        guard let algorithm = JWSAlgorithm(rawValue: name), keys.accepts(algorithm) else {
             let accepted = keys.accepted.joined(separator: " or ")
             throw Rejection(
                 name == "none"
