@@ -153,6 +153,24 @@ import Testing
         }
     }
 
+    /// A token is bounded like the rest of the head: one that fits `--max-head` is read, a longer one is a 431.
+    @Test func aTokenIsBoundedByTheHeadLimit() throws {
+        try withHub({
+            $0.useTestSecret()
+            $0.maxHeadBytes = 2048
+        }) { (hub: Hub) throws in
+            func token(_ channels: Int) -> String {
+                TestTokens.hs256(TestTokens.claims(subscribe: ["news"] + (0..<channels).map { "channel-\($0)" }))
+            }
+            let fits = token(70)
+            #expect(fits.utf8.count > 1200 && fits.utf8.count < 1800)
+            #expect(try SSEClient(port: hub.port, path: "/events/news", headers: bearer(fits)).readHead() == 200)
+            let tooLong = token(120)
+            #expect(tooLong.utf8.count > 2048)
+            #expect(try TestHTTP.get(hub.port, "/events/news", headers: bearer(tooLong)).status == 431)
+        }
+    }
+
     /// The gate is the hook apps use: an app's middleware that takes a stream over (a deferred answer) decides
     /// for it; a plain app stream is held to the token like the hub's own.
     @Test func anAppsOwnStreamCheckTakesPrecedence() throws {
