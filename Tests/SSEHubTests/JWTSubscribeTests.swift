@@ -99,6 +99,8 @@ import Testing
                 (#"{"ssehub":["news"]}"#, "must be an object"),
                 (#"{"ssehub":{"subscribe":"news"}}"#, "must be a list"),
                 (#"{"ssehub":{"subscribe":[1]}}"#, "must list strings"),
+                // RFC 7519 §4: duplicate claim names are rejected (the strict JSON parser refuses them).
+                (#"{"exp":9999999999,"exp":1,"ssehub":{"subscribe":["news"]}}"#, "payload is not a JSON object"),
             ] {
                 let answer = try TestHTTP.get(hub.port, "/events/news", headers: bearer(TestTokens.hs256(claims)))
                 expectRefused(answer, 401, words, hub: hub)
