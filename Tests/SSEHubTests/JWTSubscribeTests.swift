@@ -99,6 +99,8 @@ import Testing
                 (#"{"ssehub":["news"]}"#, "must be an object"),
                 (#"{"ssehub":{"subscribe":"news"}}"#, "must be a list"),
                 (#"{"ssehub":{"subscribe":[1]}}"#, "must list strings"),
+                // Times no clock reaches are refused with a message, never a trap converting them.
+                (#"{"exp":-1e300}"#, "expired at -1e+300"), (#"{"nbf":1e300}"#, "not valid before 1e+300"),
                 // RFC 7519 §4: duplicate claim names are rejected (the strict JSON parser refuses them).
                 (#"{"exp":9999999999,"exp":1,"ssehub":{"subscribe":["news"]}}"#, "payload is not a JSON object"),
             ] {

@@ -53,11 +53,13 @@ package struct JWTVerifier: Sendable {
         let claims = try object(parts[1], "payload")
         let expires = try time(claims, "exp")
         if let expires, now >= expires + leeway {
-            throw Rejection("the token expired at \(Int(expires)) (now \(Int(now)), leeway \(Int(leeway)) s)")
+            throw Rejection(
+                "the token expired at \(Self.text(expires)) (now \(Self.text(now)), leeway \(Int(leeway)) s)")
         }
         if let notBefore = try time(claims, "nbf"), now + leeway < notBefore {
             throw Rejection(
-                "the token is not valid before \(Int(notBefore)) (now \(Int(now)), leeway \(Int(leeway)) s)")
+                "the token is not valid before \(Self.text(notBefore)) (now \(Self.text(now)), leeway \(Int(leeway)) s)"
+            )
         }
         var grant = TokenGrant(subscribe: .nothing, publish: .nothing, validUntil: expires.map { $0 + leeway })
         switch claims["ssehub"] {
@@ -75,6 +77,11 @@ package struct JWTVerifier: Sendable {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    /// Whole seconds for a message; a time no clock reaches (`-1e300`) as written, since `Int` would trap on it.
+    private static func text(_ seconds: Double) -> String {
+        abs(seconds) < 1e15 ? String(Int(seconds)) : "\(seconds)"
     }
 
     private func object(_ part: some Collection<UInt8>, _ what: String) throws(Rejection) -> JSONValue {
