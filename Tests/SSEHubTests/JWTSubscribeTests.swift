@@ -175,19 +175,29 @@ import Testing
         }
     }
 
-    /// The gate is the hook apps use: an app's middleware that takes a stream over (a deferred answer) decides
-    /// for it; a plain app stream is held to the token like the hub's own.
-    @Test func anAppsOwnStreamCheckTakesPrecedence() throws {
+    /// An app's own check of its channels (a deferred answer, as the demo's board gate gives) adds to the
+    /// token's: the stream it lets open is still held to the token, so another channel cannot ride along.
+    @Test func anAppsOwnStreamCheckAddsToTheTokenNeverReplacesIt() throws {
         struct Gate: Middleware {
             func handle(_ request: HTTPRequest, _ context: RequestContext, next: RouteHandler) throws -> RouteResult {
                 let result = try next(request, context)
-                guard case .eventStream(let stream) = result, stream.channels == ["app"] else { return result }
+                guard case .eventStream(let stream) = result, stream.channels.contains("app") else { return result }
+                guard request.headers["X-App-Member"] == "yes" else { throw HTTPError(.forbidden, "app members only") }
                 return .deferredAnswer { $0(.eventStream(stream)) }
             }
         }
         try withHub({ $0.useTestSecret() }, routes: { $0.use(Gate()) }) { (hub: Hub) throws in
-            #expect(try SSEClient(port: hub.port, path: "/events/app").readHead() == 200)
-            #expect(try TestHTTP.get(hub.port, "/events/news").status == 401)
+            let member = [("X-App-Member", "yes")]
+            let appOnly = TestTokens.hs256(TestTokens.claims(subscribe: ["app"]))
+            expectRefused(try TestHTTP.get(hub.port, "/events/app", headers: member), 401, "needs a token", hub: hub)
+            expectRefused(
+                try TestHTTP.get(hub.port, "/events?channel=app&channel=news", headers: member + bearer(appOnly)), 403,
+                "news", hub: hub)
+            let refusedByApp = try TestHTTP.get(hub.port, "/events/app", headers: bearer(appOnly))
+            #expect(refusedByApp.status == 403 && refusedByApp.text.contains("app members only"))
+            let expiring = TestTokens.hs256(TestTokens.claims(subscribe: ["app"], expiresIn: 600))
+            let client = try SSEClient(port: hub.port, path: "/events/app", headers: member + bearer(expiring))
+            #expect(try client.readHead() == 200)
         }
     }
 }

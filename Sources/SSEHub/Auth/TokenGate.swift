@@ -1,11 +1,12 @@
 /// JWT authorization of the hub's streams and publishes, for a hub used without an app in front of it.
 ///
 /// Streams: a `Middleware` (the hook apps guard their own streams with), installed by `Hub.start` before the
-/// app's middleware, so it sees every stream a route is about to open: without a token (unless anonymous
+/// app's middleware, so it sees every stream any route opens, at once or through a deferred answer an app's
+/// own check gives (then it checks the stream that answer opens): without a token (unless anonymous
 /// subscribers are allowed) or with an invalid one, 401; with a token whose `ssehub.subscribe` does not cover
-/// every channel, 403; otherwise the stream opens and ends at the token's expiry. A result an app's
-/// middleware has already taken over (a deferred answer) is the app's decision and passes untouched.
-/// Publishes: `BroadcastEndpoint` asks `publishGrant(for:)`. Immutable; used on every loop thread.
+/// every channel, 403; otherwise the stream opens and ends at the token's expiry. So an app's check adds to
+/// the token's, never replaces it: a stream of an app-guarded channel and another channel cannot slip past.
+/// Publishes: `BroadcastEndpoint` asks `publishGrant(bearer:)`. Immutable; used on every loop and worker thread.
 package struct TokenGate: Middleware {
     let verifier: JWTVerifier
     /// The cookie a subscriber's token may come in (nil: none).
@@ -23,10 +24,32 @@ package struct TokenGate: Middleware {
     }
 
     package func handle(_ request: HTTPRequest, _ context: RequestContext, next: RouteHandler) throws -> RouteResult {
-        let result = try next(request, context)
-        guard case .eventStream(var stream) = result else { return result }
+        switch try next(request, context) {
+        case .eventStream(let stream):
+            return .eventStream(try authorized(stream, request))
+        case .deferredAnswer(let start):
+            let gate = self
+            return .deferredAnswer { answer in
+                start { result in
+                    guard case .eventStream(let stream) = result else { return answer(result) }
+                    do {
+                        answer(.eventStream(try gate.authorized(stream, request)))
+                    } catch {
+                        answer(.response(Router.response(for: error)))
+                    }
+                }
+            }
+        case let other:
+            return other
+        }
+    }
+
+    /// `stream` as the request's token allows it (with its end at the token's expiry).
+    /// - Throws: `HTTPError` 401 or 403 saying why not.
+    func authorized(_ stream: StreamRequest, _ request: HTTPRequest) throws(HTTPError) -> StreamRequest {
+        var stream = stream
         guard let token = try subscriberToken(in: request) else {
-            if anonymousSubscribe { return result }
+            if anonymousSubscribe { return stream }
             var sources = "Authorization: Bearer <token>"
             if let cookieName { sources += ", the \(cookieName) cookie" }
             throw Self.unauthorized("this stream needs a token: \(sources) or access_token in the query")
@@ -38,7 +61,7 @@ package struct TokenGate: Middleware {
         if let until = grant.validUntil {
             stream.end = StreamEnd(at: until, event: Self.expiredEvent, reason: "the token expired")
         }
-        return .eventStream(stream)
+        return stream
     }
 
     /// The channels `request` may publish to, from its `Authorization: Bearer` JWT. Only the header counts for
