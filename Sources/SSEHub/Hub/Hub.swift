@@ -45,7 +45,7 @@ public final class Hub: Sendable {
         var builder = RouterBuilder()
         HubRoutes.register(in: &builder)
         // CORS and JWT wrap the app's middleware (first added is outermost): CORS marks every answer, the gate
-        // sees every stream not already taken over by an app's own check.
+        // checks every stream, also one an app's own check lets open later.
         let tokenGate = try HubAccess.install(configuration, in: &builder)
         routes(&builder)
         let templates = try configuration.templatesDirectory.map {
