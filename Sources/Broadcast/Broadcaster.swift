@@ -23,7 +23,7 @@ public final class Broadcaster: Sendable {
 
     /// Starts a hub with `configuration` (listening at once) and returns its broadcaster. With `redis`, the hub
     /// joins the group of hubs sharing that Redis (see `RedisBridge`).
-    /// - Throws: what `Hub.start` throws (`SystemError`, `TemplateError`).
+    /// - Throws: what `Hub.start` throws (`SystemError`, `TemplateError`, `AuthConfigurationError`).
     public static func start(
         _ configuration: HubConfiguration = HubConfiguration(), redis: RedisAddress? = nil,
         redisPrefix: String = "ssehub:", redisTimings: RedisTimings = RedisTimings(),

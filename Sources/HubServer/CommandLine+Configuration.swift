@@ -18,6 +18,7 @@ enum ConfigurationLoader {
             }
         }
         var index = 0
+        var repeated = Set<String>()
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
@@ -38,6 +39,7 @@ enum ConfigurationLoader {
                 value = arguments[index]
                 index += 1
             }
+            if let reset = setting.reset, repeated.insert(name).inserted { reset(&configuration) }
             if let problem = setting.apply(&configuration, value!) { return .invalid("--\(name): \(problem)") }
         }
         return .run(configuration)

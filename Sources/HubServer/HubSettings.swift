@@ -26,11 +26,15 @@ struct HubSetting: Sendable {
     let apply: @Sendable (inout ServerConfiguration, String) -> String?
     /// A switch: `--flag` alone means true.
     var isSwitch = false
+    /// A repeatable flag's reset: the first use of the flag clears what the environment gave (the flag wins).
+    var reset: (@Sendable (inout ServerConfiguration) -> Void)?
 }
 
 /// Every setting, in the order `--help` lists them. Each maps to a field of `ServerConfiguration`.
 enum HubSettings {
-    static let all: [HubSetting] = [
+    static let all = core + access
+
+    static let core: [HubSetting] = [
         text("host", "HUB_HOST", "ADDRESS", "numeric address to listen on", \.hub.host),
         integer("port", "HUB_PORT", "PORT", "TCP port (0: any free port)", \.hub.port, 0...65535),
         integer("loops", "HUB_LOOPS", "N", "event-loop threads (default: one per core)", \.hub.loops, 1...256),
@@ -153,6 +157,69 @@ enum HubSettings {
         toggle(
             "secure-cookies", "HUB_SECURE_COOKIES", "mark cookies Secure (when served over HTTPS)",
             \.demo.secureCookies),
+    ]
+
+    /// JWT and CORS, for a hub used without an app in front of it (every one off by default).
+    static let access: [HubSetting] = [
+        HubSetting(
+            flag: "jwt-secret", environment: "HUB_JWT_SECRET", placeholder: "SECRET",
+            help: "verify subscribers' and publishers' HS256 JWTs with this secret (32 bytes or more)",
+            defaultValue: { $0.hub.jwtSecret == nil ? "none" : "set" },
+            apply: { configuration, value in
+                do {
+                    _ = try JWTKeys(secret: value, publicKeyPEM: nil)
+                } catch {
+                    return "\(error)"
+                }
+                configuration.hub.jwtSecret = value
+                return nil
+            }),
+        HubSetting(
+            flag: "jwt-key", environment: "HUB_JWT_KEY", placeholder: "FILE",
+            help: "verify RS256 or ES256 JWTs with this PEM public key (RSA 2048+ or EC P-256)",
+            defaultValue: { $0.hub.jwtPublicKeyPEM == nil ? "none" : "set" },
+            apply: { configuration, value in
+                guard let pem = FileSystem.read(value) else { return "cannot read \(value)" }
+                do {
+                    _ = try PublicKey(pem: pem)
+                } catch {
+                    return "\(value): \(error)"
+                }
+                configuration.hub.jwtPublicKeyPEM = String(decoding: pem, as: UTF8.self)
+                return nil
+            }),
+        HubSetting(
+            flag: "jwt-cookie", environment: "HUB_JWT_COOKIE", placeholder: "NAME",
+            help: "also take a subscriber's JWT from this cookie", defaultValue: { $0.hub.jwtCookie ?? "none" },
+            apply: { configuration, value in
+                // RFC 6265 §4.1.1: a cookie name is an RFC 2616 token (visible ASCII but separators).
+                let separators = Array("()<>@,;:\\\"/[]?={}".utf8)
+                guard !value.isEmpty, value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !separators.contains($0) })
+                else { return "expects a cookie name (RFC 6265 §4.1.1: a token), got \"\(value)\"" }
+                configuration.hub.jwtCookie = value
+                return nil
+            }),
+        integer(
+            "jwt-leeway", "HUB_JWT_LEEWAY", "SECONDS", "clock skew allowed on a JWT's exp and nbf",
+            \.hub.jwtLeewaySeconds, 0...300),
+        toggle(
+            "anonymous-subscribe", "HUB_ANONYMOUS_SUBSCRIBE", "with JWT on, let subscribers without a token in",
+            \.hub.anonymousSubscribe),
+        HubSetting(
+            flag: "cors-origin", environment: "HUB_CORS_ORIGINS", placeholder: "ORIGIN",
+            help: "let pages of this origin use /events and /broadcast (repeatable, or comma-separated; *: any)",
+            defaultValue: { $0.hub.corsOrigins.isEmpty ? "none" : $0.hub.corsOrigins.joined(separator: ",") },
+            apply: { configuration, value in
+                let origins = value.split(separator: ",").map { String($0.filter { $0 != " " }) }
+                let all = configuration.hub.corsOrigins + origins.filter { !$0.isEmpty }
+                do {
+                    _ = try CORSPolicy(origins: all)
+                } catch {
+                    return "\(error)"
+                }
+                configuration.hub.corsOrigins = all
+                return nil
+            }, reset: { $0.hub.corsOrigins = [] }),
     ]
 
     private static func toggle(

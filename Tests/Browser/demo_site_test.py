@@ -14,8 +14,8 @@ HUB = os.environ.get("HUB_BINARY", os.path.join(ROOT, ".build", "debug", "hub"))
 
 
 def start_hub(database, port=0, extra=()):
-    """Starts the hub on `port` (0: a free one) over `database`, with `extra` arguments; answers the process
-    and its port."""
+    """Starts the hub on `port` (0: a free one) over `database`, with `extra` arguments; answers the process and
+    its port."""
     log = tempfile.NamedTemporaryFile(prefix="ssehub-browser-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [HUB, "--port", str(port), "--web-root", os.path.join(ROOT, "web"), "--database", database, *extra],

@@ -30,11 +30,36 @@ public struct StreamRequest: Sendable {
     public var channels: [String]
     /// Where to resume from: the `Last-Event-ID` the client sent, or nil for new events only.
     public var lastEventID: String?
+    /// Header fields added to the stream's response head (CORS adds `Access-Control-Allow-Origin` here).
+    /// - Precondition: no CR or LF in a name or value.
+    public var headers: [(String, String)] = []
+    /// When the stream ends by itself (its token's expiry), and the event that says so first; nil: never.
+    public var end: StreamEnd?
 
     /// A subscription to `channels`, resuming after `lastEventID` when given.
     public init(channels: [String], lastEventID: String?) {
         self.channels = channels
         self.lastEventID = lastEventID
+    }
+}
+
+/// A time at which a stream is ended in-band: the hub sends the named event `event` with the JSON data
+/// `{"reason": reason}`, then closes the stream (within a second of `at`). A page listening for the event
+/// knows not to let EventSource reconnect with what it had (an expired token gets a 401 there).
+public struct StreamEnd: Sendable {
+    /// Seconds since the Unix epoch (wall clock), as a JWT's `exp`.
+    public var at: Double
+    /// The event's name (`event:` line).
+    /// - Precondition: no CR, LF or NUL.
+    public var event: String
+    /// Why, for the event's data.
+    public var reason: String
+
+    /// Ends the stream at `at` with `event`.
+    public init(at: Double, event: String, reason: String) {
+        self.at = at
+        self.event = event
+        self.reason = reason
     }
 }
 
@@ -118,13 +143,19 @@ public struct Router: Sendable {
             do {
                 return try handler(
                     request, RequestContext(hub: hub, parameters: parameters, loopIndex: loopIndex, peer: peer))
-            } catch let error as HTTPError {
-                return .response(error.response)
-            } catch let error as HubError {
-                return .response(error.httpError.response)
             } catch {
-                return .response(HTTPError(.internalServerError, "internal error: \(error)").response)
+                return .response(Self.response(for: error))
             }
+        }
+    }
+
+    /// The answer for what a handler threw: an `HTTPError` as itself, a `HubError` as its `httpError`,
+    /// anything else a 500. Middleware that catches to add headers (CORS) answers the same.
+    package static func response(for error: any Error) -> HTTPResponse {
+        switch error {
+        case let error as HTTPError: error.response
+        case let error as HubError: error.httpError.response
+        default: HTTPError(.internalServerError, "internal error: \(error)").response
         }
     }
 

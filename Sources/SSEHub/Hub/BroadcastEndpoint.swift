@@ -18,11 +18,10 @@ enum BroadcastEndpoint {
     /// Publishes locally and answers at once, or through a relay and answers when the broker has given the
     /// event its id. A template is rendered once here, either way; nothing is sent if that fails.
     static func route(_ request: HTTPRequest, hub: Hub, loop: Int) throws -> RouteResult {
-        if let token = hub.configuration.publishToken {
-            try BearerAuthorization.require(request, token: token, purpose: "publishing")
-        }
+        let grant = try publishGrant(for: request, hub: hub)
         var fields = try parse(request)
         let (channels, event) = (try hub.validatedChannels(fields.channels), fields.event)
+        try allow(channels, by: grant)
         if let template = fields.template { fields.data = try render(template, fields: fields, hub: hub) }
         switch try hub.submit(channels: channels, event: event, data: fields.data, fromLoop: loop) {
         case .published(let receipt):
@@ -188,9 +187,6 @@ enum BroadcastEndpoint {
     }
 
     private static let missingChannel = HTTPError(.badRequest, "\"channel\" is missing; name one or more channels")
-
-    /// `Authorization: Bearer <token>`, compared in constant time so response timing does not reveal how much
-    /// of a guess was right.
 }
 
 enum ConstantTime {

@@ -18,6 +18,8 @@ public final class Hub: Sendable {
     let router: Router
     /// The templates rendered broadcasts may name, if the hub was configured with a directory.
     public let templates: TemplateLibrary?
+    /// JWT checks of streams and publishes, when a secret or key is configured.
+    let tokenGate: TokenGate?
     let stats = HubStats()
     /// Shared by every loop; closed once they have all stopped.
     private let listener: Int32
@@ -33,7 +35,8 @@ public final class Hub: Sendable {
     ///   - routes: adds the app's routes and middleware (middleware wraps the hub's own routes too).
     /// - Throws: `SystemError` when the listener or a loop cannot be set up (the port is taken, say);
     ///   `TemplateError` when `configuration.templatesDirectory` holds a template that does not parse or names
-    ///   a missing partial.
+    ///   a missing partial; `AuthConfigurationError` for a JWT key or secret or a CORS origin that cannot be
+    ///   used.
     public static func start(
         _ configuration: HubConfiguration = HubConfiguration(), routes: (inout RouterBuilder) -> Void = { _ in }
     ) throws -> Hub {
@@ -42,16 +45,22 @@ public final class Hub: Sendable {
         var builder = RouterBuilder()
         HubRoutes.register(in: &builder)
         AdminRoutes.register(in: &builder)
+        // CORS and JWT wrap the app's middleware (first added is outermost): CORS marks every answer, the gate
+        // checks every stream, also one an app's own check lets open later.
+        let tokenGate = try HubAccess.install(configuration, in: &builder)
         routes(&builder)
         let templates = try configuration.templatesDirectory.map {
             try TemplateLibrary(directory: $0, reloadsChangedFiles: configuration.reloadTemplates)
         }
-        let hub = try Hub(configuration: configuration, router: builder.build(), templates: templates)
+        let hub = try Hub(
+            configuration: configuration, router: builder.build(), templates: templates, tokenGate: tokenGate)
         hub.startThreads()
         return hub
     }
 
-    private init(configuration: HubConfiguration, router: Router, templates: TemplateLibrary?) throws {
+    private init(
+        configuration: HubConfiguration, router: Router, templates: TemplateLibrary?, tokenGate: TokenGate?
+    ) throws {
         precondition(configuration.loops >= 1, "a hub needs at least one loop")
         let loopCount = configuration.loops
         let listener = try Socket.listen(
@@ -67,6 +76,7 @@ public final class Hub: Sendable {
         self.configuration = configuration
         self.router = router
         self.templates = templates
+        self.tokenGate = tokenGate
         self.epoch = WallClock.bootStamp()
         self.startedAt = MonotonicClock.now()
         self.table = Mutex(

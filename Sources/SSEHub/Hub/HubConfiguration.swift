@@ -53,6 +53,24 @@ public struct HubConfiguration: Sendable {
     /// Re-read a template whose file changed on its next render (for editing pages).
     public var reloadTemplates = false
 
+    // MARK: Tokens and CORS, for a hub used without an app in front of it (all off by default)
+    /// The HS256 secret subscribers' and publishers' JWTs are signed with (at least 32 bytes, RFC 7518 §3.2).
+    public var jwtSecret: String?
+    /// A PEM public key (`BEGIN PUBLIC KEY`) JWTs are verified with: RSA of 2048 bits or more for RS256, EC P-256
+    /// for ES256. With `jwtSecret` too, each algorithm is checked only with its own key.
+    public var jwtPublicKeyPEM: String?
+    /// A cookie a subscriber's JWT may come in, besides `Authorization: Bearer` and `access_token` (nil: none).
+    public var jwtCookie: String?
+    /// Seconds of clock skew allowed on a token's `exp` and `nbf` (RFC 7519 §4.1.4-5); a stream ends this long
+    /// after its token's `exp`.
+    public var jwtLeewaySeconds = 30
+    /// With JWT on, whether a subscriber without a token may open streams (of any channel). A token that is
+    /// sent is checked either way.
+    public var anonymousSubscribe = false
+    /// Origins whose pages may use `/events` and `/broadcast` (CORS), exact (`https://app.example`); `["*"]`
+    /// for any origin, without credentials. Empty: no CORS headers.
+    public var corsOrigins: [String] = []
+
     /// The defaults above; set what differs.
     public init() {}
 

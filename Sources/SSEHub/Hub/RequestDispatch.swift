@@ -38,10 +38,11 @@ extension Hub {
         switch answer {
         case .response(let response):
             return .respond(response, keepAlive: keepAlive, head: head)
-        case .eventStream where head:
+        case .eventStream(let stream) where head:
             // HEAD describes the stream without opening it (RFC 9110 §9.3.2).
             var response = HTTPResponse(
-                status: .ok, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")])
+                status: .ok,
+                headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")] + stream.headers)
             response.declaresLength = false
             return .respond(response, keepAlive: keepAlive, head: true)
         case .eventStream(let stream):

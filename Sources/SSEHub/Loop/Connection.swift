@@ -115,6 +115,9 @@ final class StreamState {
     var historyThrough: EventID?
     /// The resume id when it lay above the hub's position (`SubscriptionPlan.alreadyHad`).
     var alreadyHad: EventID?
+    /// When the stream is ended in-band (monotonic nanoseconds), and the event it gets first (`StreamEnd`).
+    var endsAt: UInt64?
+    var endFrame: Frame?
 
     init(now: UInt64) {
         lastQueuedAt = now

@@ -20,9 +20,10 @@ extension EventLoop {
         }
         hub.reportPresence()
         let stream = StreamState(now: MonotonicClock.now())
+        if let end = request.end { scheduleEnd(end, of: stream) }
         connection.state = .stream(stream)
         connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
-        enqueue(streamHead(), to: connection)
+        enqueue(request.headers.isEmpty ? streamHead() : streamHead(adding: request.headers), to: connection)
         for frame in plan.frames { enqueue(frame, to: connection) }
         metrics.countAnswer(status: 200)
         metrics.replayedEvents += plan.frames.count - (plan.reset == nil ? 0 : 1)
@@ -137,5 +138,14 @@ extension EventLoop {
         let frame = Frame(bytes: bytes)
         cachedStreamHead = (date, frame)
         return frame
+    }
+
+    /// The same head with a route's own header fields (CORS), built for the one stream.
+    func streamHead(adding headers: [(String, String)]) -> Frame {
+        var bytes = Array("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n".utf8)
+        for (name, value) in headers { bytes.append(contentsOf: "\(name): \(value)\r\n".utf8) }
+        bytes.append(contentsOf: "X-Accel-Buffering: no\r\nDate: \(clock.current)\r\nConnection: close\r\n\r\n".utf8)
+        bytes.append(contentsOf: EventEncoder.retry(milliseconds: configuration.retryMilliseconds))
+        return Frame(bytes: bytes)
     }
 }
