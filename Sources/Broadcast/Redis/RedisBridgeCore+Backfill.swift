@@ -50,9 +50,11 @@ extension RedisBridgeCore {
                 in: behind,
                 reason: RedisBridgeCore.behindReason)
         }
+        // Kept until the subscription next drops: a live copy of an event the streams supplied may also arrive
+        // after this (the stream was read on the other connection, after the event was appended and before
+        // its push came in), and must go out once, not be taken for an event below the position.
         suppliedByBackfill = (fill.supplied, through)
         for push in fill.held { received(push) }
-        suppliedByBackfill = nil
         if fill.unproven.isEmpty && behind.isEmpty && !fill.merged.isEmpty {
             Output.line("redis subscribe: recovered \(fill.merged.count) events published while this hub was away")
         }

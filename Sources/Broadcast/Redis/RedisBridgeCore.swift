@@ -17,8 +17,8 @@ package final class RedisBridgeCore {
     var tipAtRaise: EventID?
     /// The recovery of what the latest gap in the subscription missed, while it runs.
     var backfill: GapBackfill?
-    /// While held live messages are replayed after a recovery: the channels it read and the newest id it
-    /// found, so an event both supplied goes out once.
+    /// After a recovery, until the subscription drops again: the channels it read and the newest id it found,
+    /// so an event both supplied (held, or pushed after the read) goes out once.
     var suppliedByBackfill: (channels: Set<String>, through: EventID)?
     /// This hub's heartbeat channel: the publisher connection publishes to it every ping interval and the
     /// subscriber connection must see it, which proves the whole pub/sub path alive.
@@ -111,6 +111,7 @@ package final class RedisBridgeCore {
         }
         subscriber.onStateChange = { [unowned self] state in
             self.backfill = nil
+            self.suppliedByBackfill = nil
             if state == .ready { self.resubscribe() }
             self.connectionsChanged()
         }
