@@ -40,6 +40,7 @@ enum ConfigurationLoader {
             }
             if let problem = setting.apply(&configuration, value!) { return .invalid("--\(name): \(problem)") }
         }
+        if let problem = HubSettings.checkOperations(&configuration) { return .invalid(problem) }
         return .run(configuration)
     }
 

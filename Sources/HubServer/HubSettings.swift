@@ -13,6 +13,10 @@ struct ServerConfiguration {
     var redisTimings = RedisTimings()
     /// The demo site's store and cookies.
     var demo = DemoSettings()
+    // Graceful operations (HubSettings+Operations): the drain's retry range, checked as a pair once all are read.
+    var drainRetryMin = 1000
+    var drainRetryMax = 5000
+    var logFormat = Log.Format.text
 }
 
 /// One setting of the `hub` executable: its flag, its environment variable, its default and how to apply it.
@@ -144,7 +148,7 @@ enum HubSettings {
         toggle(
             "secure-cookies", "HUB_SECURE_COOKIES", "mark cookies Secure (when served over HTTPS)",
             \.demo.secureCookies),
-    ]
+    ] + operations
 
     private static func toggle(
         _ flag: String, _ environment: String, _ help: String,

@@ -25,6 +25,8 @@ public final class Hub: Sendable {
     private let stopped = Atomic<Bool>(false)
     let relayBox = Mutex<PublishRelay?>(nil)
     let presenceObservers = PresenceObservers()
+    /// Drain state: readiness, the listener's closing, and the wake-up of `waitUntilDrained` (Hub+Drain).
+    let drainState = DrainState()
 
     /// Opens the listeners, starts `configuration.loops` loop threads and returns once the hub accepts
     /// connections. `routes` adds routes besides the hub's own (`/events`, `/broadcast`, `/health`).
@@ -102,10 +104,17 @@ public final class Hub: Sendable {
             return threads
         }
         for thread in running { thread.join() }
-        Socket.close(listener)
+        closeListener()
         // A relay holds its hub to reach it from any thread; letting it go here ends that cycle, so a stopped hub
         // and its relay are freed once their users let go of them.
         relayBox.withLock { $0 = nil }
+    }
+
+    /// Closes the listening socket once (a drain closes it early, so new connections are refused rather than
+    /// queued); only after every loop has stopped watching it, so no loop can see its number reused.
+    func closeListener() {
+        guard !drainState.listenerClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        Socket.close(listener)
     }
 
     /// Seconds since the hub started.

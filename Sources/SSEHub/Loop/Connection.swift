@@ -116,6 +116,10 @@ final class StreamState {
     /// The resume id when it lay above the hub's position (`SubscriptionPlan.alreadyHad`).
     var alreadyHad: EventID?
 
+    /// When the stream's lifetime is up (`streamDeadline`), or, once it is ending, when it is closed even if
+    /// its client has not read the rest; `.max`: never.
+    var endsAt: UInt64 = .max
+
     init(now: UInt64) {
         lastQueuedAt = now
     }

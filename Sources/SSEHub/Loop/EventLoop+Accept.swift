@@ -55,7 +55,7 @@ extension EventLoop {
     }
 
     func resumeAccepting() {
-        guard acceptPaused, running else { return }
+        guard acceptPaused, running, !draining else { return }
         acceptPaused = false
         try? selector.register(fd: listener, generation: Self.listenerGeneration, interest: .acceptExclusive)
     }

@@ -19,7 +19,9 @@ extension EventLoop {
             for name in plan.newlyInterested { relay.interestChanged(channel: name, interested: true) }
         }
         hub.reportPresence()
-        let stream = StreamState(now: MonotonicClock.now())
+        let opened = MonotonicClock.now()
+        let stream = StreamState(now: opened)
+        stream.endsAt = streamDeadline(now: opened)
         connection.state = .stream(stream)
         connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
         enqueue(streamHead(), to: connection)
@@ -40,6 +42,11 @@ extension EventLoop {
             channel.members.append(.init(connection: connection, stream: stream, floor: entry.floor))
         }
         hub.stats.add(.openStreams)
+        if draining {
+            // Opened during a drain: it gets its replay, then goes elsewhere (never a 503 for a stream).
+            endStream(connection, stream, retryMilliseconds: drainRetry())
+            return
+        }
         if let relay, !plan.fetches.isEmpty { fetchHistory(plan.fetches, for: connection, stream, relay: relay) }
     }
 

@@ -10,6 +10,10 @@ extension EventLoop {
         for case let connection? in connections {
             switch connection.state {
             case .stream(let stream):
+                if now >= stream.endsAt {
+                    expire(connection, stream)
+                    continue
+                }
                 // Only streams with nothing sent for the whole interval: busy ones need no comment.
                 if now - stream.lastQueuedAt >= keepalive && connection.outbound.isEmpty {
                     stream.lastQueuedAt = now

@@ -13,6 +13,12 @@ final class EventLoop {
     let configuration: HubConfiguration
     let listener: Int32
     var acceptPaused = false
+    /// Draining (`startDraining`): not accepting, ending streams, answering with `Connection: close`.
+    var draining = false
+    /// Draws drain retries and lifetime jitter (`EventLoop+Drain`).
+    var random = LoopRandom()
+    /// Requests being answered, by descriptor, for the access log (empty unless it is on: no cost per connection).
+    var accessEntries: [Int32: AccessEntry] = [:]
 
     // MARK: Variables, on this loop's thread only
     /// Connections by descriptor; a slot's generation tells a live registration from a stale event.
@@ -54,9 +60,12 @@ final class EventLoop {
         self.iovecs = .allocate(capacity: 64)
         // One periodic tick serves keepalives and timeouts; it runs often enough that none is late by more
         // than a quarter of its interval, and at least once a second.
+        // A stream lifetime (and its jitter) is honoured to a quarter of the shorter of the two.
+        let lifetime = configuration.maxStreamLifetime?.nanoseconds ?? 0
+        let jitter = configuration.maxStreamJitter?.nanoseconds ?? lifetime / 10
         let shortest = min(
             configuration.keepalive.nanoseconds, configuration.headTimeout.nanoseconds,
-            configuration.idleTimeout.nanoseconds)
+            configuration.idleTimeout.nanoseconds, lifetime > 0 ? lifetime : .max, jitter > 0 ? jitter : .max)
         self.tickInterval = max(5_000_000, min(1_000_000_000, shortest / 4))
         self.turnTime = MonotonicClock.now()
         self.nextTick = turnTime + tickInterval
@@ -144,6 +153,7 @@ final class EventLoop {
         Socket.close(connection.fd)
         hub.stats.add(.openConnections, -1)
         if acceptPaused { resumeAccepting() }
+        if draining { hub.noteDrainProgress() }
     }
 
     func closeDoomed() {
@@ -153,7 +163,9 @@ final class EventLoop {
     }
 
     private func shutdown() {
-        selector.deregister(fd: listener)
+        // Not when already deregistered: after a drain the hub may have closed the listener, and its number
+        // may belong to another descriptor by now.
+        if !acceptPaused { selector.deregister(fd: listener) }
         for watch in Array(watches.values) { watch.cancel() }
         timers.removeAll()
         attachments.removeAll()

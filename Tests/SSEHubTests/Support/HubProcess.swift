@@ -40,8 +40,10 @@ final class HubProcess {
             if waitpid(pid, &status, WNOHANG) == pid { throw TestTimeout(what: "hub exited at start: \(output)") }
             napBriefly()
         }
+        // "listening on http://HOST:PORT with ...", alone (text) or inside a JSON message (--log-format json).
         let line = output.split(separator: "\n").first { $0.contains("listening on") }!
-        port = Int(line.split(separator: ":").last!.split(separator: " ").first!)!
+        let url = line.split(separator: "listening on http://").last!.split(separator: " ").first!
+        port = Int(url.split(separator: ":").last!)!
     }
 
     deinit {
