@@ -14,7 +14,8 @@ extension HubSettings {
             "drain-retry-min", "HUB_DRAIN_RETRY_MIN_MS", "least retry: sent to a stream the drain ends",
             \.drainRetryMin),
         milliseconds(
-            "drain-retry-max", "HUB_DRAIN_RETRY_MAX_MS", "most retry: sent to a stream the drain ends (uniform between)",
+            "drain-retry-max", "HUB_DRAIN_RETRY_MAX_MS",
+            "most retry: sent to a stream the drain ends (uniform between)",
             \.drainRetryMax),
         HubSetting(
             flag: "max-stream-seconds", environment: "HUB_MAX_STREAM_SECONDS", placeholder: "SECONDS",
@@ -26,7 +27,7 @@ extension HubSettings {
                 return nil
             }),
         HubSetting(
-            flag: "max-stream-jitter-seconds", environment: "HUB_MAX_STREAM_JITTER_SECONDS", placeholder: "SECONDS",
+            flag: "max-stream-jitter", environment: "HUB_MAX_STREAM_JITTER", placeholder: "SECONDS",
             help: "each stream's lifetime is the maximum less a random part of this",
             defaultValue: { $0.hub.maxStreamJitter.map(Self.seconds) ?? "a tenth of max-stream-seconds" },
             apply: { configuration, value in
@@ -65,12 +66,13 @@ extension HubSettings {
         }
         configuration.hub.drainRetryMilliseconds = configuration.drainRetryMin...configuration.drainRetryMax
         guard configuration.hub.drainGrace < configuration.hub.drainWindow else {
-            return "--drain-grace-seconds: must be less than --drain-seconds (\(seconds(configuration.hub.drainWindow)))"
+            return
+                "--drain-grace-seconds: must be less than --drain-seconds (\(seconds(configuration.hub.drainWindow)))"
         }
         if let lifetime = configuration.hub.maxStreamLifetime, let jitter = configuration.hub.maxStreamJitter,
             jitter >= lifetime
         {
-            return "--max-stream-jitter-seconds: must be less than --max-stream-seconds (\(seconds(lifetime)))"
+            return "--max-stream-jitter: must be less than --max-stream-seconds (\(seconds(lifetime)))"
         }
         return nil
     }

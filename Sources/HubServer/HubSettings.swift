@@ -34,7 +34,8 @@ struct HubSetting: Sendable {
 
 /// Every setting, in the order `--help` lists them. Each maps to a field of `ServerConfiguration`.
 enum HubSettings {
-    static let all: [HubSetting] = [
+    static let all: [HubSetting] = core + operations
+    static let core: [HubSetting] = [
         text("host", "HUB_HOST", "ADDRESS", "numeric address to listen on", \.hub.host),
         integer("port", "HUB_PORT", "PORT", "TCP port (0: any free port)", \.hub.port, 0...65535),
         integer("loops", "HUB_LOOPS", "N", "event-loop threads (default: one per core)", \.hub.loops, 1...256),
@@ -148,7 +149,7 @@ enum HubSettings {
         toggle(
             "secure-cookies", "HUB_SECURE_COOKIES", "mark cookies Secure (when served over HTTPS)",
             \.demo.secureCookies),
-    ] + operations
+    ]
 
     private static func toggle(
         _ flag: String, _ environment: String, _ help: String,

@@ -15,7 +15,7 @@ struct SignalDrain {
 
     /// How a drain ended, for its log line.
     enum Outcome: String {
-        case drained, timedOut = "timed out", interrupted = "cut short"
+        case drained = "done", timedOut = "timed out", interrupted = "cut short"
     }
 
     /// Drains after the first `signal`; returns once the hub has shut down.
@@ -40,7 +40,8 @@ struct SignalDrain {
         if let second = waitForSignal(until: graceEnds) {
             (outcome, cutBy) = (.interrupted, second)
         } else {
-            Log.info("hub", "accepting stopped; ending streams", [("connections", .number(Double(hub.openConnections)))])
+            Log.info(
+                "hub", "accepting stopped; ending streams", [("connections", .number(Double(hub.openConnections)))])
             hub.stopAccepting()
             // The hub wakes us when its last connection closes; a second signal is noticed within a slice.
             while !hub.waitUntilDrained(timeout: .milliseconds(50)) {

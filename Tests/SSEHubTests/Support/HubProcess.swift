@@ -62,6 +62,16 @@ final class HubProcess {
         return ["ASAN_OPTIONS=\(inherited)quarantine_size_mb=0"]
     }
 
+    /// Waits until the hub's output contains `text` (a line it logs at an event); false after `timeout` seconds.
+    func waitForOutput(_ text: String, timeout: Double = 10) -> Bool {
+        let deadline = TestClock.now() + timeout
+        while !output.contains(text) {
+            guard TestClock.now() < deadline, isRunning else { return output.contains(text) }
+            napBriefly()
+        }
+        return true
+    }
+
     var output: String {
         String(decoding: FileSystem.read(outputPath) ?? [], as: UTF8.self)
     }
@@ -88,8 +98,13 @@ final class HubProcess {
 
     /// Sends `signal` and waits for the exit status, up to `timeout` seconds.
     func stop(signal: Int32 = SIGTERM, timeout: Double = 10) -> (status: Int32, seconds: Double)? {
-        let started = TestClock.now()
         kill(pid, signal)
+        return waitForExit(timeout: timeout)
+    }
+
+    /// Waits for the exit status, up to `timeout` seconds; seconds counted from this call.
+    func waitForExit(timeout: Double = 10) -> (status: Int32, seconds: Double)? {
+        let started = TestClock.now()
         while TestClock.now() - started < timeout {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {

@@ -1,0 +1,125 @@
+import Broadcast
+import Glibc
+import Testing
+
+/// SIGTERM on a real `hub` process: readiness first, then the streams end with spread `retry:` values after all
+/// they had queued, a publish under way is answered, new connections are refused, and the process exits 0 in
+/// its drain window.
+@Suite struct DrainTests {
+    @Test func sigtermSpreadsTheFinalRetriesAndAnswersAPublishUnderWay() throws {
+        let (minimum, maximum) = (2000, 8000)
+        let hub = try HubProcess(arguments: [
+            "--loops", "2", "--drain-grace-seconds", "1.5", "--drain-seconds", "8",
+            "--drain-retry-min", "\(minimum)", "--drain-retry-max", "\(maximum)",
+        ])
+        var clients: [SSEClient] = []
+        for index in 0..<50 {
+            let client = try SSEClient(port: hub.port, path: "/events/d\(index % 5)")
+            #expect(try client.readHead() == 200)
+            clients.append(client)
+        }
+        for client in clients { try client.waitForComments(0) }
+        // A publish under way when the signal comes: its head and half its body are in before it.
+        let body = Array(#"{"channels": ["d0", "d1", "d2", "d3", "d4"], "data": "last words"}"#.utf8)
+        let inFlight = try TestSocket(port: hub.port)
+        inFlight.send(
+            "POST /broadcast HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.count)\r\n\r\n")
+        inFlight.send(Array(body[..<20]))
+        #expect(try TestHTTP.get(hub.port, "/health/ready").status == 200)
+
+        kill(hub.pid, SIGTERM)
+        let signalled = TestClock.now()
+        #expect(hub.waitForOutput("draining"))
+        // Readiness is withdrawn while the hub still accepts (this is a new connection) and streams still flow.
+        let ready = try TestHTTP.get(hub.port, "/health/ready")
+        #expect(ready.status == 503)
+        #expect(ready.text.contains("draining"))
+        let during = try TestHTTP.postJSON(hub.port, #"{"channels": ["d0", "d1", "d2", "d3", "d4"], "data": "x"}"#)
+        #expect(during.status == 200)
+        #expect(try JSONParser.parse(during.body)["subscribers"] == .number(50))
+
+        // After the grace: every stream gets what was queued, then one final retry, then a clean end (FIN).
+        var retries: [Int] = []
+        for client in clients {
+            #expect(client.readToEnd(timeout: 8))
+            #expect(!client.socket.wasReset)
+            #expect(client.events.map(\.data) == ["x"])
+            let text = String(decoding: client.received, as: UTF8.self)
+            #expect(text.hasPrefix("retry: 3000\n\n"))
+            let last = text.split(separator: "\n\n").last.map(String.init) ?? ""
+            #expect(last.hasPrefix("retry: "), "stream ended with \(last.debugDescription), not a retry")
+            retries.append(client.retry ?? -1)
+        }
+        #expect(TestClock.now() - signalled >= 1.4, "streams ended before the grace was over")
+        #expect(retries.allSatisfy { (minimum...maximum).contains($0) }, "\(retries)")
+        // Uniform over the window: 50 draws are far from equal and reach into both outer quarters.
+        #expect(Set(retries).count >= 40, "\(retries.sorted())")
+        let quarter = (maximum - minimum) / 4
+        #expect(retries.min()! < minimum + quarter && retries.max()! > maximum - quarter, "\(retries.sorted())")
+        // Accepting has stopped and the listener is closed: a new connection is refused, not queued.
+        #expect(throws: (any Error).self) { try TestSocket(port: hub.port) }
+        #expect(hub.isRunning, "the hub left before the publish under way was answered")
+
+        // The publish under way is answered, as the connection's last answer.
+        inFlight.send(Array(body[20...]))
+        let answer = try inFlight.readResponse()
+        #expect(answer.status == 200)
+        #expect(answer.header("Connection") == "close")
+        #expect(try JSONParser.parse(answer.body)["subscribers"] == .number(0))
+        #expect(inFlight.waitForClose(timeout: 5))
+        // Our end closes too, so the hub's lingering close (RFC 9112 §9.6) ends and with it the drain.
+        inFlight.shutdownWrite()
+        let exited = hub.waitForExit(timeout: 8)
+        #expect(exited?.status == 0)
+        #expect((exited?.seconds ?? 99) < 2, "the hub took \(exited?.seconds ?? 99) s to leave once nothing was open")
+        #expect(TestClock.now() - signalled < 8)
+        #expect(hub.output.contains("drain done"), "\(hub.output)")
+    }
+
+    /// The range's edge: a minimum equal to the maximum sends exactly that value, and no grace ends the streams
+    /// at once.
+    @Test func aRangeOfOneValueSendsExactlyItWithNoGrace() throws {
+        let hub = try HubProcess(arguments: ["--drain-retry-min", "4321", "--drain-retry-max", "4321"])
+        var clients: [SSEClient] = []
+        for index in 0..<3 {
+            let client = try SSEClient(port: hub.port, path: "/events/edge\(index)")
+            try client.readHead()
+            clients.append(client)
+        }
+        let stopped = hub.stop(timeout: 5)
+        #expect(stopped?.status == 0)
+        for client in clients {
+            #expect(client.readToEnd(timeout: 1))
+            #expect(client.retry == 4321)
+        }
+    }
+
+    /// A second signal during the grace cuts the drain short: the hub leaves at once, still with status 0.
+    @Test func aSecondSignalCutsTheDrainShort() throws {
+        let hub = try HubProcess(arguments: ["--drain-grace-seconds", "30", "--drain-seconds", "60"])
+        let client = try SSEClient(port: hub.port, path: "/events/cut")
+        try client.readHead()
+        kill(hub.pid, SIGTERM)
+        #expect(hub.waitForOutput("draining"))
+        #expect(try TestHTTP.get(hub.port, "/health/ready").status == 503)
+        let stopped = hub.stop(signal: SIGINT, timeout: 5)
+        #expect(stopped?.status == 0)
+        #expect((stopped?.seconds ?? 99) < 5)
+        #expect(client.readToEnd(timeout: 1))
+        #expect(hub.output.contains("drain cut short"), "\(hub.output)")
+    }
+
+    /// A request that never completes does not hold the hub past its drain window.
+    @Test func theDrainWindowBoundsARequestThatNeverCompletes() throws {
+        let hub = try HubProcess(arguments: ["--drain-seconds", "1.5", "--head-timeout", "60"])
+        let stuck = try TestSocket(port: hub.port)
+        stuck.send("POST /broadcast HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\nonly a part")
+        #expect(try TestHTTP.get(hub.port, "/health/ping").status == 200)
+        let stopped = hub.stop(timeout: 10)
+        #expect(stopped?.status == 0)
+        #expect((stopped?.seconds ?? 99) >= 1.4 && (stopped?.seconds ?? 99) < 4, "\(String(describing: stopped))")
+        #expect(stuck.waitForClose(timeout: 1))
+        #expect(hub.output.contains("drain timed out"), "\(hub.output)")
+    }
+}
