@@ -122,4 +122,40 @@ import Testing
         #expect(stuck.waitForClose(timeout: 1))
         #expect(hub.output.contains("drain timed out"), "\(hub.output)")
     }
+
+    /// A publish that must wait for Redis (frozen here) when the drain has begun is still answered: by Redis, or
+    /// by the hub itself at `--redis-publish-timeout`, and only then does the hub leave.
+    @Test func aRelayedPublishUnderWayIsAnsweredBeforeTheHubLeaves() throws {
+        let redis = try RedisServer()
+        let hub = try HubProcess(arguments: [
+            "--redis", "127.0.0.1:\(redis.port)", "--loops", "1", "--redis-publish-timeout", "1",
+            "--drain-seconds", "8",
+        ])
+        try eventually("the hub joined Redis") { (try? TestHTTP.get(hub.port, "/health/ready"))?.status == 200 }
+        let subscriber = try SSEClient(port: hub.port, path: "/events/relay")
+        try subscriber.readHead()
+        let body = Array("channel=relay&data=relayed".utf8)
+        let publisher = try TestSocket(port: hub.port)
+        publisher.send(
+            "POST /broadcast HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: \(body.count)\r\n\r\n")
+        publisher.send(Array(body[..<5]))
+        redis.freeze()
+        defer { redis.resume() }
+        kill(hub.pid, SIGTERM)
+        #expect(subscriber.readToEnd(timeout: 5))
+        #expect(hub.waitForOutput("accepting stopped"))
+        // The rest arrives during the drain: the publish goes to the frozen Redis and waits for its answer.
+        publisher.send(Array(body[5...]))
+        let sent = TestClock.now()
+        let answer = try publisher.readResponse(timeout: 6)
+        #expect(TestClock.now() - sent >= 0.8, "answered before Redis's deadline: not the relayed path")
+        #expect(answer.status == 200)
+        #expect(answer.header("Connection") == "close")
+        #expect(try JSONParser.parse(answer.body)["id"]?.stringValue != nil)
+        publisher.shutdownWrite()
+        let exited = hub.waitForExit(timeout: 8)
+        #expect(exited?.status == 0)
+        #expect(hub.output.contains("drain done"), "\(hub.output)")
+    }
 }

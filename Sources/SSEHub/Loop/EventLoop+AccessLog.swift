@@ -1,4 +1,5 @@
-/// What the access log keeps of a request until its answer is queued (only with `accessLog` on).
+/// What the access log keeps of a request until its answer is queued (only with `accessLog` on). Held by its
+/// loop (`EventLoop.accessEntries`), on that loop's thread only.
 struct AccessEntry {
     let method: String
     /// The path without its query: a query may carry secrets (`access_token`, which `EventSource` pages must
