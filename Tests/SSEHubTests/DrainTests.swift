@@ -26,7 +26,11 @@ import Testing
             "POST /broadcast HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
                 + "Content-Length: \(body.count)\r\n\r\n")
         inFlight.send(Array(body[..<20]))
-        #expect(try TestHTTP.get(hub.port, "/health/ready").status == 200)
+        // An idle keep-alive connection, and one whose stream request is half sent.
+        let idle = try TestSocket(port: hub.port)
+        #expect(try idle.exchange("GET", "/health/ready").status == 200)
+        let late = try TestSocket(port: hub.port)
+        late.send("GET /events/late HTTP/1.1\r\nHost: test\r\n")
 
         kill(hub.pid, SIGTERM)
         let signalled = TestClock.now()
@@ -60,6 +64,15 @@ import Testing
         // Accepting has stopped and the listener is closed: a new connection is refused, not queued.
         #expect(throws: (any Error).self) { try TestSocket(port: hub.port) }
         #expect(hub.isRunning, "the hub left before the publish under way was answered")
+        // RFC 9112 §9.6: the idle connection is closed, cleanly.
+        #expect(idle.waitForClose(timeout: 3))
+        #expect(!idle.wasReset)
+        // A stream asked for during the drain opens (a 503 would make EventSource give up) and ends at once.
+        late.send("\r\n")
+        let lateText = try Self.readAll(late)
+        #expect(lateText.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(lateText)")
+        let lateRetry = lateText.split(separator: "\n\n").last.flatMap { Int($0.dropFirst("retry: ".count)) }
+        #expect(lateRetry.map { (minimum...maximum).contains($0) } == true, "\(lateText.debugDescription)")
 
         // The publish under way is answered, as the connection's last answer.
         inFlight.send(Array(body[20...]))
@@ -75,6 +88,12 @@ import Testing
         #expect((exited?.seconds ?? 99) < 2, "the hub took \(exited?.seconds ?? 99) s to leave once nothing was open")
         #expect(TestClock.now() - signalled < 8)
         #expect(hub.output.contains("drain done"), "\(hub.output)")
+    }
+
+    /// Everything `socket` receives until the peer closes it (within 5 s).
+    static func readAll(_ socket: TestSocket) throws -> String {
+        guard socket.waitForClose(timeout: 5) else { throw TestTimeout(what: "the hub to close the connection") }
+        return String(decoding: socket.buffer, as: UTF8.self)
     }
 
     /// The range's edge: a minimum equal to the maximum sends exactly that value, and no grace ends the streams
@@ -123,13 +142,34 @@ import Testing
         #expect(hub.output.contains("drain timed out"), "\(hub.output)")
     }
 
+    /// Publishes whose bytes were sent just before the signal, some perhaps still in the accept queue or unread in
+    /// the same epoll batch as the drain, are all answered: the drain accepts and reads what is already there.
+    @Test func publishesSentJustBeforeTheSignalAreAllAnswered() throws {
+        let hub = try HubProcess(arguments: ["--loops", "2"])
+        let body = "channel=race&data=x"
+        var publishers: [TestSocket] = []
+        for _ in 0..<20 {
+            let publisher = try TestSocket(port: hub.port)
+            publisher.send(
+                "POST /broadcast HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            publishers.append(publisher)
+        }
+        kill(hub.pid, SIGTERM)
+        for publisher in publishers {
+            #expect(try publisher.readResponse().status == 200)
+            publisher.shutdownWrite()
+        }
+        #expect(hub.waitForExit(timeout: 5)?.status == 0)
+    }
+
     /// A publish that must wait for Redis (frozen here) when the drain has begun is still answered: by Redis, or
     /// by the hub itself at `--redis-publish-timeout`, and only then does the hub leave.
     @Test func aRelayedPublishUnderWayIsAnsweredBeforeTheHubLeaves() throws {
         let redis = try RedisServer()
         let hub = try HubProcess(arguments: [
             "--redis", "127.0.0.1:\(redis.port)", "--loops", "1", "--redis-publish-timeout", "1",
-            "--drain-seconds", "8",
+            "--drain-seconds", "8", "--log-format", "json",
         ])
         try eventually("the hub joined Redis") { (try? TestHTTP.get(hub.port, "/health/ready"))?.status == 200 }
         let subscriber = try SSEClient(port: hub.port, path: "/events/relay")
@@ -148,7 +188,13 @@ import Testing
         // The rest arrives during the drain: the publish goes to the frozen Redis and waits for its answer.
         publisher.send(Array(body[5...]))
         let sent = TestClock.now()
-        let answer = try publisher.readResponse(timeout: 6)
+        let answer: TestResponse
+        do {
+            answer = try publisher.readResponse(timeout: 6)
+        } catch {
+            Issue.record("\(error); got \(String(decoding: publisher.buffer, as: UTF8.self)); log: \(hub.output)")
+            return
+        }
         #expect(TestClock.now() - sent >= 0.8, "answered before Redis's deadline: not the relayed path")
         #expect(answer.status == 200)
         #expect(answer.header("Connection") == "close")
@@ -157,5 +203,8 @@ import Testing
         let exited = hub.waitForExit(timeout: 8)
         #expect(exited?.status == 0)
         #expect(hub.output.contains("drain done"), "\(hub.output)")
+        // Redis state changes are log lines too, with the state as a field.
+        let lines = try hub.output.split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }
+        #expect(lines.contains { $0["source"] == .string("redis publish") && $0["state"] == .string("ready") })
     }
 }

@@ -12,20 +12,30 @@ extension EventLoop {
     func startDraining() {
         guard !draining else { return }
         draining = true
-        if !acceptPaused { selector.deregister(fd: listener) }
+        if !acceptPaused {
+            // Clients already in the accept queue connected before accepting stopped: they are served too, or
+            // closing the listener would reset them.
+            acceptConnections()
+            selector.deregister(fd: listener)
+        }
         // Never re-registered: `resumeAccepting` checks `draining`.
         acceptPaused = true
+        let now = MonotonicClock.now()
         for case let connection? in connections {
+            // Bytes that arrived in this turn's batch but are not read yet may start a request: read them first,
+            // so a connection is only taken for idle when it is.
+            if case .http = connection.state, connection.wantsRead { readable(connection) }
             switch connection.state {
             case .stream(let stream):
                 endStream(connection, stream, retryMilliseconds: drainRetry())
             case .http where connection.requestStartedAt == nil && connection.heldInput.isEmpty:
-                // RFC 9112 §9.6: an idle persistent connection may be closed at any time. One whose answer
-                // is still being written closes once it is.
-                if connection.outbound.isEmpty {
-                    doomed.append(connection)
-                } else {
+                // RFC 9112 §9.6: an idle persistent connection may be closed at any time; one used a moment ago
+                // (or just accepted) gets a moment to send its request, then the tick closes it. One whose
+                // answer is still being written closes once it is.
+                if !connection.outbound.isEmpty {
                     connection.closeAfterFlush = true
+                } else if now - min(now, connection.lastActivity) >= Self.drainIdleNanoseconds {
+                    doomed.append(connection)
                 }
             case .http, .awaitingAnswer, .lingering, .closed:
                 break
@@ -34,6 +44,9 @@ extension EventLoop {
         closeDoomed()
         hub.noteDrainProgress()
     }
+
+    /// How long a keep-alive connection with nothing under way may stay quiet during a drain.
+    static let drainIdleNanoseconds: UInt64 = 1_000_000_000
 
     /// Ends `stream` cleanly: `retry:` goes out after everything already queued, and the connection closes once
     /// the queue is written. The fan-out queues nothing more for it (it skips closing connections), so the

@@ -6,7 +6,11 @@ extension EventLoop {
     func tick(now: UInt64) {
         let keepalive = configuration.keepalive.nanoseconds
         let headTimeout = configuration.headTimeout.nanoseconds
-        let idleTimeout = configuration.idleTimeout.nanoseconds
+        // Draining: a keep-alive connection quiet for a moment is closed, so it does not hold the drain open.
+        let idleTimeout =
+            draining
+            ? min(configuration.idleTimeout.nanoseconds, Self.drainIdleNanoseconds)
+            : configuration.idleTimeout.nanoseconds
         for case let connection? in connections {
             switch connection.state {
             case .stream(let stream):

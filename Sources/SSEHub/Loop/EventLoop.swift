@@ -106,7 +106,8 @@ final class EventLoop {
 
     private func handle(_ event: ReadinessEvent) {
         if event.fd == listener && event.generation == Self.listenerGeneration {
-            acceptConnections()
+            // A report from before accepting stopped, in the batch a drain began in: the listener may be closed.
+            if !acceptPaused { acceptConnections() }
             return
         }
         if event.fd == handle.wakeup.fd && event.generation == Self.wakeupGeneration {
