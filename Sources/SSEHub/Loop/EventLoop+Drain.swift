@@ -26,7 +26,7 @@ extension EventLoop {
             // so a connection is only taken for idle when it is.
             if case .http = connection.state, connection.wantsRead { readable(connection) }
             switch connection.state {
-            case .stream(let stream):
+            case .stream(let stream, _):
                 endStream(connection, stream, retryMilliseconds: drainRetry())
             case .http where connection.requestStartedAt == nil && connection.heldInput.isEmpty:
                 // RFC 9112 §9.6: an idle persistent connection may be closed at any time; one used a moment ago
@@ -54,12 +54,12 @@ extension EventLoop {
     /// client that does not read the rest within the linger bound is closed by the tick anyway.
     func endStream(_ connection: Connection, _ stream: StreamState, retryMilliseconds: Int) {
         guard !connection.closeAfterFlush, !connection.isClosed else { return }
-        stream.endsAt = MonotonicClock.now() + Self.lingerNanoseconds
+        connection.state = .stream(stream, endsAt: MonotonicClock.now() + Self.lingerNanoseconds)
         enqueue(Frame(bytes: EventEncoder.retry(milliseconds: retryMilliseconds)), to: connection)
         connection.closeAfterFlush = true
     }
 
-    /// The tick's check of a stream past `endsAt`: its lifetime is up (end it), or it was ended and its client
+    /// The tick's check of a stream past its `endsAt`: its lifetime is up (end it), or it was ended and its client
     /// has not read the rest in time (close it).
     func expire(_ connection: Connection, _ stream: StreamState) {
         if connection.closeAfterFlush {

@@ -21,8 +21,7 @@ extension EventLoop {
         hub.reportPresence()
         let opened = MonotonicClock.now()
         let stream = StreamState(now: opened)
-        stream.endsAt = streamDeadline(now: opened)
-        connection.state = .stream(stream)
+        connection.state = .stream(stream, endsAt: streamDeadline(now: opened))
         connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
         enqueue(streamHead(), to: connection)
         for frame in plan.frames { enqueue(frame, to: connection) }

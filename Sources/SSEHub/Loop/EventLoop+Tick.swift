@@ -13,8 +13,8 @@ extension EventLoop {
             : configuration.idleTimeout.nanoseconds
         for case let connection? in connections {
             switch connection.state {
-            case .stream(let stream):
-                if now >= stream.endsAt {
+            case .stream(let stream, let endsAt):
+                if now >= endsAt {
                     expire(connection, stream)
                     continue
                 }
