@@ -13,12 +13,6 @@ final class EventLoop {
     let configuration: HubConfiguration
     let listener: Int32
     var acceptPaused = false
-    /// Draining (`startDraining`): not accepting, ending streams, answering with `Connection: close`.
-    var draining = false
-    /// Draws drain retries and lifetime jitter (`EventLoop+Drain`).
-    var random = LoopRandom()
-    /// Requests being answered, by descriptor, for the access log (empty unless it is on: no cost per connection).
-    var accessEntries: [Int32: AccessEntry] = [:]
 
     // MARK: Variables, on this loop's thread only
     /// Connections by descriptor; a slot's generation tells a live registration from a stale event.
@@ -28,6 +22,12 @@ final class EventLoop {
     var dirty: [Connection] = []
     /// Connections to close after the current batch (closing mid-iteration would reorder member lists).
     var doomed: [Connection] = []
+    /// Draining (`startDraining`): not accepting, ending streams, answering with `Connection: close`.
+    var draining = false
+    /// Draws drain retries and lifetime jitter (`EventLoop+Drain`).
+    var random = LoopRandom()
+    /// Requests being answered, by descriptor, for the access log (empty unless it is on: no cost per connection).
+    var accessEntries: [Int32: AccessEntry] = [:]
     var channels: [UInt64: LoopChannel] = [:]
     /// Descriptors watched for code living on the loop, and its timers (soonest first).
     var watches: [Int32: FDWatch] = [:]
@@ -59,8 +59,8 @@ final class EventLoop {
         self.scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
         self.iovecs = .allocate(capacity: 64)
         // One periodic tick serves keepalives and timeouts; it runs often enough that none is late by more
-        // than a quarter of its interval, and at least once a second.
-        // A stream lifetime (and its jitter) is honoured to a quarter of the shorter of the two.
+        // than a quarter of its interval, and at least once a second; a stream lifetime is honoured to a quarter of
+        // the shorter of it and its jitter.
         let lifetime = configuration.maxStreamLifetime?.nanoseconds ?? 0
         let jitter = configuration.maxStreamJitter?.nanoseconds ?? lifetime / 10
         let shortest = min(
