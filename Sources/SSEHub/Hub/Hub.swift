@@ -97,6 +97,8 @@ public final class Hub: Sendable {
     /// relay (a shut-down hub no longer reaches its group). Idempotent.
     public func shutdown() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        // A drain step after this has no loop to talk to.
+        drainState.stoppedAccepting.store(true, ordering: .releasing)
         finishStreams()
         for loop in loops { loop.send(.shutdown) }
         let running = threads.withLock { threads in
