@@ -14,9 +14,11 @@ extension EventLoop {
         draining = true
         if !acceptPaused {
             // Clients already in the accept queue connected before accepting stopped: they are served too, or
-            // closing the listener would reset them.
-            acceptConnections()
-            selector.deregister(fd: listener)
+            // closing the listener would reset them. Bounded by the queue's length (`listenBacklog`).
+            for _ in 0..<(configuration.listenBacklog / 256 + 1) where !acceptPaused {
+                if acceptConnections() { break }
+            }
+            if !acceptPaused { selector.deregister(fd: listener) }
         }
         // Never re-registered: `resumeAccepting` checks `draining`.
         acceptPaused = true
