@@ -163,6 +163,36 @@ import Testing
         #expect(hub.waitForExit(timeout: 5)?.status == 0)
     }
 
+    /// A demo request that runs on a worker (a sign-up: Argon2 and SQLite) when the drain has begun is answered
+    /// through the deferred path before the hub leaves.
+    @Test func aWorkerAnswerUnderWayIsDeliveredBeforeTheHubLeaves() throws {
+        let hub = try HubProcess(arguments: ["--drain-seconds", "8"])
+        let browser = TestBrowser(port: hub.port)
+        let token = try #require(TestBrowser.csrfToken(in: try browser.get("/signup")))
+        let body = Array(
+            [
+                ("csrf_token", token), ("email", "drain@example.com"), ("name", "Drain"),
+                ("password", "correct horse battery"),
+            ]
+            .map { "\(TestBrowser.encoded($0.0))=\(TestBrowser.encoded($0.1))" }.joined(separator: "&").utf8)
+        let cookies = browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+        let signup = try TestSocket(port: hub.port)
+        signup.send(
+            "POST /signup HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Sec-Fetch-Site: same-origin\r\nCookie: \(cookies)\r\nContent-Length: \(body.count)\r\n\r\n")
+        signup.send(Array(body[..<10]))
+        kill(hub.pid, SIGTERM)
+        #expect(hub.waitForOutput("accepting stopped"))
+        signup.send(Array(body[10...]))
+        let answer = try signup.readResponse()
+        #expect(answer.status == 303, "\(answer.text)")
+        #expect(answer.header("Connection") == "close")
+        #expect(answer.headers.contains { $0.0.lowercased() == "set-cookie" })
+        signup.shutdownWrite()
+        #expect(hub.waitForExit(timeout: 8)?.status == 0)
+        #expect(hub.output.contains("drain done"), "\(hub.output)")
+    }
+
     /// A publish that must wait for Redis (frozen here) when the drain has begun is still answered: by Redis, or
     /// by the hub itself at `--redis-publish-timeout`, and only then does the hub leave.
     @Test func aRelayedPublishUnderWayIsAnsweredBeforeTheHubLeaves() throws {
