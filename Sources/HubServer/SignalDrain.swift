@@ -40,9 +40,10 @@ struct SignalDrain {
         if let second = waitForSignal(until: graceEnds) {
             (outcome, cutBy) = (.interrupted, second)
         } else {
-            Log.info(
-                "hub", "accepting stopped; ending streams", [("connections", .number(Double(hub.openConnections)))])
             hub.stopAccepting()
+            // Logged once it is true: the listener is closed and every stream has its final retry queued.
+            Log.info(
+                "hub", "accepting stopped; streams ending", [("connections", .number(Double(hub.openConnections)))])
             // The hub wakes us when its last connection closes; a second signal is noticed within a slice.
             while !hub.waitUntilDrained(timeout: .milliseconds(50)) {
                 if let second = waitForSignal(until: MonotonicClock.now()) {

@@ -62,6 +62,7 @@ import Testing
         let quarter = (maximum - minimum) / 4
         #expect(retries.min()! < minimum + quarter && retries.max()! > maximum - quarter, "\(retries.sorted())")
         // Accepting has stopped and the listener is closed: a new connection is refused, not queued.
+        #expect(hub.waitForOutput("accepting stopped"))
         #expect(throws: (any Error).self) { try TestSocket(port: hub.port) }
         #expect(hub.isRunning, "the hub left before the publish under way was answered")
         // RFC 9112 §9.6: the idle connection is closed, cleanly.
