@@ -42,6 +42,7 @@ enum ConfigurationLoader {
             if let reset = setting.reset, repeated.insert(name).inserted { reset(&configuration) }
             if let problem = setting.apply(&configuration, value!) { return .invalid("--\(name): \(problem)") }
         }
+        if let problem = HubSettings.checkOperations(&configuration) { return .invalid(problem) }
         return .run(configuration)
     }
 

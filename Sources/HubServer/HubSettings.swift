@@ -13,6 +13,10 @@ struct ServerConfiguration {
     var redisTimings = RedisTimings()
     /// The demo site's store and cookies.
     var demo = DemoSettings()
+    // Graceful operations (HubSettings+Operations): the drain's retry range, checked as a pair once all are read.
+    var drainRetryMin = 1000
+    var drainRetryMax = 5000
+    var logFormat = Log.Format.text
 }
 
 /// One setting of the `hub` executable: its flag, its environment variable, its default and how to apply it.
@@ -32,7 +36,7 @@ struct HubSetting: Sendable {
 
 /// Every setting, in the order `--help` lists them. Each maps to a field of `ServerConfiguration`.
 enum HubSettings {
-    static let all = core + access
+    static let all: [HubSetting] = core + access + operations
 
     static let core: [HubSetting] = [
         text("host", "HUB_HOST", "ADDRESS", "numeric address to listen on", \.hub.host),

@@ -6,7 +6,7 @@ func existingDirectory(_ path: String) -> String? {
     FileSystem.isDirectory(path) ? path : nil
 }
 
-/// `hub`: reads its settings, starts the hub, and runs until SIGTERM or SIGINT, then shuts down cleanly.
+/// `hub`: reads its settings, starts the hub, and runs until SIGTERM or SIGINT, then drains and shuts down.
 let environment = ProcessEnvironment.current()
 switch ConfigurationLoader.load(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment) {
 case .help(let text):
@@ -20,8 +20,9 @@ case .run(let server):
     exit(serve(server))
 }
 
-/// Runs the hub until SIGTERM or SIGINT; returns the exit status.
+/// Runs the hub until SIGTERM or SIGINT, then drains it (`SignalDrain`); returns the exit status.
 func serve(_ server: ServerConfiguration) -> Int32 {
+    Log.format = server.logFormat
     var configuration = server.hub
     configuration.templatesDirectory = server.templates ?? existingDirectory(server.webRoot + "/templates")
     // Block the stop signals before any loop thread exists, so threads inherit the mask and only
@@ -36,7 +37,7 @@ func serve(_ server: ServerConfiguration) -> Int32 {
     do {
         site = try DemoSite.open(server.demo)
     } catch {
-        Output.error("hub: cannot open the demo database \(server.demo.databasePath): \(error)")
+        Log.error("hub", "cannot open the demo database \(server.demo.databasePath): \(error)")
         return 1
     }
     defer { site.shutdown() }
@@ -55,20 +56,25 @@ func serve(_ server: ServerConfiguration) -> Int32 {
         }
     } catch let error as TemplateError {
         // file:line:column: what is wrong, on one line.
-        Output.error("hub: \(error)")
+        Log.error("hub", "\(error)")
         return 1
     } catch {
-        Output.error("hub: cannot start on \(configuration.host):\(configuration.port): \(error)")
+        Log.error("hub", "cannot start on \(configuration.host):\(configuration.port): \(error)")
         return 1
     }
     site.followPresence(on: broadcaster)
     // RFC 3986 §3.2.2: an IPv6 literal in a URL goes in brackets.
     let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-    Output.line("hub: listening on http://\(host):\(broadcaster.hub.port) with \(configuration.loops) loops")
+    Log.info(
+        "hub", "listening on http://\(host):\(broadcaster.hub.port) with \(configuration.loops) loops",
+        [
+            ("host", .string(configuration.host)), ("port", .number(Double(broadcaster.hub.port))),
+            ("loops", .number(Double(configuration.loops))), ("version", .string(Hub.version)),
+        ])
     var received: Int32 = 0
     sigwait(&signals, &received)
-    Output.line("hub: signal \(received), shutting down")
-    broadcaster.shutdown()
-    Output.line("hub: stopped")
+    var drain = SignalDrain(hub: broadcaster.hub, signals: signals)
+    drain.run(after: received)
+    Log.info("hub", "stopped")
     return 0
 }

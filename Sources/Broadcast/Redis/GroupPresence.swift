@@ -111,7 +111,7 @@ final class GroupPresence {
             Array((bridge.prefix + "presence:" + name).utf8),
             member, Array(String(count).utf8), Array(String(milliseconds).utf8), Array(channel.utf8), Array(name.utf8),
         ]) { [weak self] reply in
-            if case .error(let message)? = reply { Output.error("redis presence: \(message)") }
+            if case .error(let message)? = reply { Log.error("redis presence", message) }
             guard let self else { return }
             self.writing.remove(name)
             // No answer: the connection failed, and coming back rewrites every count.

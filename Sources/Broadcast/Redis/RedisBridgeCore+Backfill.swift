@@ -56,7 +56,9 @@ extension RedisBridgeCore {
         suppliedByBackfill = (fill.supplied, through)
         for push in fill.held { received(push) }
         if fill.unproven.isEmpty && behind.isEmpty && !fill.merged.isEmpty {
-            Output.line("redis subscribe: recovered \(fill.merged.count) events published while this hub was away")
+            Log.info(
+                "redis subscribe", "recovered \(fill.merged.count) events published while this hub was away",
+                [("events", .number(Double(fill.merged.count)))])
         }
     }
 }

@@ -102,7 +102,7 @@ package final class RedisBridgeCore {
         }
         guards.onLateAnswer = { id in
             counters.add(.lateAnswers)
-            Output.error("redis publish: Redis answered \(id) after this hub had given up and delivered it itself")
+            Log.warning("redis publish", "Redis answered \(id) after this hub had given up and delivered it itself")
         }
         publisher.holdOpenUntil = { [unowned self] in self.guards.lastCertainlyPast }
         publisher.onStateChange = { [unowned self] state in
@@ -188,7 +188,7 @@ package final class RedisBridgeCore {
             if case .error(let message) = reply {
                 // The epoch key holds something else than a number: publishes fail and are counted, and
                 // refusing readiness for ever would help nobody.
-                Output.error("redis publish: cannot raise the group's epoch: \(message)")
+                Log.error("redis publish", "cannot raise the group's epoch: \(message)")
             }
             let tip = reply.text.flatMap { EventID($0) }
             if self.lastHeard == nil, let tip { self.lastHeard = tip }

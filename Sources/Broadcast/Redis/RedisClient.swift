@@ -200,20 +200,20 @@ final class RedisClient {
         state = new
         // Log each change once: a Redis that stays down logs its loss once and its return once, not each of the
         // redials in between (they go connecting, down, connecting, ... without a word).
-        let line: String
+        let (level, line, state): (Log.Level, String, String)
         switch new {
         case .connecting:
             guard !outageLogged else { return }
-            line = "connecting to \(address)"
+            (level, line, state) = (.info, "connecting to \(address)", "connecting")
         case .ready:
             outageLogged = false
-            line = "connected to \(address)"
+            (level, line, state) = (.info, "connected to \(address)", "ready")
         case .down(let reason):
             guard !outageLogged else { return onStateChange(new) }
             outageLogged = true
-            line = "lost \(address): \(reason); redialling with backoff"
+            (level, line, state) = (.warning, "lost \(address): \(reason); redialling with backoff", "down")
         }
-        Output.error("redis \(name): \(line)")
+        Log.write(level, "redis \(name)", line, [("state", .string(state)), ("address", .string("\(address)"))])
         onStateChange(new)
     }
 }

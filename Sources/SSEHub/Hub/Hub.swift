@@ -27,6 +27,8 @@ public final class Hub: Sendable {
     private let stopped = Atomic<Bool>(false)
     let relayBox = Mutex<PublishRelay?>(nil)
     let presenceObservers = PresenceObservers()
+    /// Drain state: readiness, the listener's closing, and the wake-up of `waitUntilDrained` (Hub+Drain).
+    let drainState = DrainState()
 
     /// Opens the listeners, starts `configuration.loops` loop threads and returns once the hub accepts
     /// connections. `routes` adds routes besides the hub's own (`/events`, `/broadcast`, `/health`).
@@ -106,6 +108,8 @@ public final class Hub: Sendable {
     /// relay (a shut-down hub no longer reaches its group). Idempotent.
     public func shutdown() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        // A drain step after this has no loop to talk to.
+        drainState.stoppedAccepting.store(true, ordering: .releasing)
         finishStreams()
         for loop in loops { loop.send(.shutdown) }
         let running = threads.withLock { threads in
@@ -113,10 +117,17 @@ public final class Hub: Sendable {
             return threads
         }
         for thread in running { thread.join() }
-        Socket.close(listener)
+        closeListener()
         // A relay holds its hub to reach it from any thread; letting it go here ends that cycle, so a stopped hub
         // and its relay are freed once their users let go of them.
         relayBox.withLock { $0 = nil }
+    }
+
+    /// Closes the listening socket once (a drain closes it early, so new connections are refused rather than
+    /// queued); only after every loop has stopped watching it, so no loop can see its number reused.
+    func closeListener() {
+        guard !drainState.listenerClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        Socket.close(listener)
     }
 
     /// Seconds since the hub started.

@@ -71,6 +71,25 @@ public struct HubConfiguration: Sendable {
     /// for any origin, without credentials. Empty: no CORS headers.
     public var corsOrigins: [String] = []
 
+    // MARK: Graceful operations: drain on SIGTERM, stream lifetime, access log
+    /// How long `Hub.drain` waits after readiness turns 503 before it stops accepting and ends the streams, so a
+    /// load balancer polling `GET /health/ready` stops sending traffic first. Part of `drainWindow`.
+    public var drainGrace: Duration = .zero
+    /// The whole drain, from its start to the forced close of whatever is still open (in-flight publishes get
+    /// until then to be answered).
+    public var drainWindow: Duration = .seconds(10)
+    /// The final `retry:` of each stream a drain ends is drawn uniformly from this range (milliseconds), so
+    /// the browsers of a drained hub come back spread over it rather than all at once.
+    public var drainRetryMilliseconds: ClosedRange<Int> = 1000...5000
+    /// A stream open this long is ended with a `retry:` hint, so the browser reconnects (with `Last-Event-ID`,
+    /// losing nothing), possibly to another hub behind the load balancer. nil: streams live as long as they like.
+    public var maxStreamLifetime: Duration?
+    /// Each stream's lifetime is `maxStreamLifetime` less a random part of this, so streams opened together do
+    /// not all end together. nil: a tenth of `maxStreamLifetime`.
+    public var maxStreamJitter: Duration?
+    /// Log each publish and each refused request (status 400 and above) through `Log`, one line each.
+    public var accessLog = false
+
     /// The defaults above; set what differs.
     public init() {}
 

@@ -16,8 +16,10 @@ enum HubRoutes {
         router.add("GET", "/health") { _, context in
             .response(.json(.ok, context.hub.health()))
         }
-        // Readiness for a load balancer: 503 while a configured broker is unreachable.
+        // Readiness for a load balancer: 503 while draining (the first thing a drain does, so traffic moves
+        // away before accepting stops) and while a configured broker is unreachable.
         router.add("GET", "/health/ready") { _, context in
+            if context.hub.isDraining { return .response(.text(.serviceUnavailable, "not ready: draining\n")) }
             guard let relay = context.hub.relay, !relay.isReady else { return .response(.text(.ok, "ready\n")) }
             return .response(.text(.serviceUnavailable, "not ready: the broker is unreachable\n"))
         }

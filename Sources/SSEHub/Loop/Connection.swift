@@ -9,8 +9,11 @@ final class Connection {
         /// A deferred answer is on its way (the worker pool, a relay): nothing more is read or parsed until it
         /// comes, so pipelined answers stay in request order; bytes already read wait in `heldInput`.
         case awaitingAnswer(PendingAnswer)
-        /// Sending events; anything the client sends is read and dropped.
-        case stream(StreamState)
+        /// Sending events; anything the client sends is read and dropped. `endsAt`: when its lifetime is up
+        /// (`streamDeadline`), or, once it is ending, when it is closed even if its client has not read the rest;
+        /// `.max`: never. Kept here rather than in `StreamState` because the payload of `awaitingAnswer` is
+        /// larger anyway, so it costs no byte per stream.
+        case stream(StreamState, endsAt: UInt64)
         /// The last answer is sent and writing is shut down; what the client still sends is read and dropped
         /// until it closes, `until` passes or `bytesLeft` runs out (lingering close).
         case lingering(until: UInt64, bytesLeft: Int)
@@ -52,7 +55,7 @@ final class Connection {
     }
 
     var stream: StreamState? {
-        if case .stream(let stream) = state { stream } else { nil }
+        if case .stream(let stream, _) = state { stream } else { nil }
     }
 
     var isClosed: Bool {
@@ -115,8 +118,8 @@ final class StreamState {
     var historyThrough: EventID?
     /// The resume id when it lay above the hub's position (`SubscriptionPlan.alreadyHad`).
     var alreadyHad: EventID?
-    /// When the stream is ended in-band (monotonic nanoseconds), and the event it gets first (`StreamEnd`).
-    var endsAt: UInt64?
+    /// The event the stream ends with when its token expires first (`StreamEnd`); its time is the state's
+    /// `endsAt`.
     var endFrame: Frame?
 
     init(now: UInt64) {

@@ -3,14 +3,15 @@ import Glibc
 
 extension EventLoop {
     /// Accepts what is waiting, a bounded batch per readiness report so reads on open connections are not
-    /// starved by a connection storm.
-    func acceptConnections() {
+    /// starved by a connection storm. Returns true when the accept queue was found empty.
+    @discardableResult
+    func acceptConnections() -> Bool {
         for _ in 0..<256 {
             let fd: Int32
             do {
                 switch try Socket.accept(listener) {
                 case .processed(let accepted): fd = accepted
-                case .wouldBlock: return
+                case .wouldBlock: return true
                 }
             } catch {
                 switch error.errno {
@@ -18,7 +19,7 @@ extension EventLoop {
                     // Out of descriptors: stop asking until a connection closes or the next tick, instead of
                     // spinning on a listener that stays readable.
                     pauseAccepting()
-                    return
+                    return true
                 default:
                     // ECONNABORTED and friends concern one connection only.
                     continue
@@ -26,6 +27,7 @@ extension EventLoop {
             }
             adopt(fd)
         }
+        return false
     }
 
     private func adopt(_ fd: Int32) {
@@ -55,7 +57,7 @@ extension EventLoop {
     }
 
     func resumeAccepting() {
-        guard acceptPaused, running else { return }
+        guard acceptPaused, running, !draining else { return }
         acceptPaused = false
         try? selector.register(fd: listener, generation: Self.listenerGeneration, interest: .acceptExclusive)
     }

@@ -19,9 +19,11 @@ extension EventLoop {
 
     /// One channel's history arrived. When all have, the stream gets them merged in id order, a `reset` for
     /// any that could not be fetched, then the live events held back, without those the history already had.
+    /// A stream ended meanwhile (a drain, its lifetime) takes nothing after its final `retry:`: its client
+    /// resumes from where it was.
     func receivedHistory(fd: Int32, generation: UInt32, channel: String, events: [RelayedEvent]?) {
         guard let connection = connection(for: fd), connection.generation == generation,
-            let stream = connection.stream, stream.pendingFetches > 0
+            let stream = connection.stream, stream.pendingFetches > 0, !connection.closeAfterFlush
         else { return }
         if let events {
             stream.fetchedHistory += events.map(\.frame)

@@ -66,6 +66,9 @@ extension EventLoop {
             case .expectContinue:
                 enqueue(Frame(bytes: "HTTP/1.1 100 Continue\r\n\r\n".utf8), to: connection)
             case .request(let request):
+                if configuration.accessLog {
+                    noteAccess(request, startedAt: connection.requestStartedAt ?? now, on: connection)
+                }
                 connection.requestStartedAt = nil
                 dispatch(request, on: connection)
             case .failure(let error):
@@ -110,7 +113,10 @@ extension EventLoop {
 
     func respond(_ response: HTTPResponse, to connection: Connection, keepAlive: Bool, head: Bool) {
         metrics.countAnswer(status: response.status.code)
+        // Draining: every answer is the connection's last (RFC 9112 §9.6 `Connection: close`).
+        let keepAlive = keepAlive && !draining
         let bytes = response.serialized(keepAlive: keepAlive, date: clock.current, includeBody: !head)
+        if configuration.accessLog { logAccess(status: response.status.code, bytes: bytes.count, on: connection) }
         enqueue(Frame(bytes: bytes), to: connection)
         if !keepAlive { connection.closeAfterFlush = true }
     }

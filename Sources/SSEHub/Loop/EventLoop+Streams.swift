@@ -19,9 +19,13 @@ extension EventLoop {
             for name in plan.newlyInterested { relay.interestChanged(channel: name, interested: true) }
         }
         hub.reportPresence()
-        let stream = StreamState(now: MonotonicClock.now())
-        if let end = request.end { scheduleEnd(end, of: stream) }
-        connection.state = .stream(stream)
+        let opened = MonotonicClock.now()
+        let stream = StreamState(now: opened)
+        // A token's expiry ends the stream if it comes before the lifetime does (then the reconnect checks the
+        // token again, so the lifetime needs no end event of its own).
+        let lifetimeEnd = streamDeadline(now: opened)
+        let tokenEnd = request.end.map { scheduleEnd($0, of: stream, before: lifetimeEnd) } ?? nil
+        connection.state = .stream(stream, endsAt: tokenEnd ?? lifetimeEnd)
         connection.parser = HTTPRequestParser(limits: configuration.parserLimits)
         enqueue(request.headers.isEmpty ? streamHead() : streamHead(adding: request.headers), to: connection)
         for frame in plan.frames { enqueue(frame, to: connection) }
@@ -44,6 +48,11 @@ extension EventLoop {
             channel.members.append(.init(connection: connection, stream: stream, floor: entry.floor))
         }
         hub.stats.add(.openStreams)
+        if draining {
+            // Opened during a drain: it gets its replay, then goes elsewhere (never a 503 for a stream).
+            endStream(connection, stream, retryMilliseconds: drainRetry())
+            return
+        }
         if let relay, !plan.fetches.isEmpty { fetchHistory(plan.fetches, for: connection, stream, relay: relay) }
     }
 

@@ -6,12 +6,16 @@ extension EventLoop {
     func tick(now: UInt64) {
         let keepalive = configuration.keepalive.nanoseconds
         let headTimeout = configuration.headTimeout.nanoseconds
-        let idleTimeout = configuration.idleTimeout.nanoseconds
+        // Draining: a keep-alive connection quiet for a moment is closed, so it does not hold the drain open.
+        let idleTimeout =
+            draining
+            ? min(configuration.idleTimeout.nanoseconds, Self.drainIdleNanoseconds)
+            : configuration.idleTimeout.nanoseconds
         for case let connection? in connections {
             switch connection.state {
-            case .stream(let stream):
-                if let endsAt = stream.endsAt, now >= endsAt {
-                    endStream(connection, stream)
+            case .stream(let stream, let endsAt):
+                if now >= endsAt {
+                    expire(connection, stream)
                     continue
                 }
                 // Only streams with nothing sent for the whole interval: busy ones need no comment.

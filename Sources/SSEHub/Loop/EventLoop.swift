@@ -22,6 +22,12 @@ final class EventLoop {
     var dirty: [Connection] = []
     /// Connections to close after the current batch (closing mid-iteration would reorder member lists).
     var doomed: [Connection] = []
+    /// Draining (`startDraining`): not accepting, ending streams, answering with `Connection: close`.
+    var draining = false
+    /// Draws drain retries and lifetime jitter (`EventLoop+Drain`).
+    var random = LoopRandom()
+    /// Requests being answered, by descriptor, for the access log (empty unless it is on: no cost per connection).
+    var accessEntries: [Int32: AccessEntry] = [:]
     var channels: [UInt64: LoopChannel] = [:]
     /// Descriptors watched for code living on the loop, and its timers (soonest first).
     var watches: [Int32: FDWatch] = [:]
@@ -57,10 +63,13 @@ final class EventLoop {
         self.scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
         self.iovecs = .allocate(capacity: 64)
         // One periodic tick serves keepalives and timeouts; it runs often enough that none is late by more
-        // than a quarter of its interval, and at least once a second.
+        // than a quarter of its interval, and at least once a second; a stream lifetime is honoured to a quarter of
+        // the shorter of it and its jitter.
+        let lifetime = configuration.maxStreamLifetime?.nanoseconds ?? 0
+        let jitter = configuration.maxStreamJitter?.nanoseconds ?? lifetime / 10
         let shortest = min(
             configuration.keepalive.nanoseconds, configuration.headTimeout.nanoseconds,
-            configuration.idleTimeout.nanoseconds)
+            configuration.idleTimeout.nanoseconds, lifetime > 0 ? lifetime : .max, jitter > 0 ? jitter : .max)
         self.tickInterval = max(5_000_000, min(1_000_000_000, shortest / 4))
         self.turnTime = MonotonicClock.now()
         self.nextTick = turnTime + tickInterval
@@ -103,7 +112,8 @@ final class EventLoop {
     private func handle(_ event: ReadinessEvent) {
         metrics.readinessEvents += 1
         if event.fd == listener && event.generation == Self.listenerGeneration {
-            acceptConnections()
+            // A report from before accepting stopped, in the batch a drain began in: the listener may be closed.
+            if !acceptPaused { acceptConnections() }
             return
         }
         if event.fd == handle.wakeup.fd && event.generation == Self.wakeupGeneration {
@@ -151,6 +161,7 @@ final class EventLoop {
         Socket.close(connection.fd)
         hub.stats.add(.openConnections, -1)
         if acceptPaused { resumeAccepting() }
+        if draining { hub.noteDrainProgress() }
     }
 
     func closeDoomed() {
@@ -160,7 +171,9 @@ final class EventLoop {
     }
 
     private func shutdown() {
-        selector.deregister(fd: listener)
+        // Not when already deregistered: after a drain the hub may have closed the listener, and its number
+        // may belong to another descriptor by now.
+        if !acceptPaused { selector.deregister(fd: listener) }
         for watch in Array(watches.values) { watch.cancel() }
         timers.removeAll()
         attachments.removeAll()

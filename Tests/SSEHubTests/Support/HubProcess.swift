@@ -40,8 +40,10 @@ final class HubProcess {
             if waitpid(pid, &status, WNOHANG) == pid { throw TestTimeout(what: "hub exited at start: \(output)") }
             napBriefly()
         }
+        // "listening on http://HOST:PORT with ...", alone (text) or inside a JSON message (--log-format json).
         let line = output.split(separator: "\n").first { $0.contains("listening on") }!
-        port = Int(line.split(separator: ":").last!.split(separator: " ").first!)!
+        let url = line.split(separator: "listening on http://").last!.split(separator: " ").first!
+        port = Int(url.split(separator: ":").last!)!
     }
 
     deinit {
@@ -58,6 +60,16 @@ final class HubProcess {
     static var measuringMemory: [String] {
         let inherited = getenv("ASAN_OPTIONS").map { String(cString: $0) + ":" } ?? ""
         return ["ASAN_OPTIONS=\(inherited)quarantine_size_mb=0"]
+    }
+
+    /// Waits until the hub's output contains `text` (a line it logs at an event); false after `timeout` seconds.
+    func waitForOutput(_ text: String, timeout: Double = 10) -> Bool {
+        let deadline = TestClock.now() + timeout
+        while !output.contains(text) {
+            guard TestClock.now() < deadline, isRunning else { return output.contains(text) }
+            napBriefly()
+        }
+        return true
     }
 
     var output: String {
@@ -86,8 +98,13 @@ final class HubProcess {
 
     /// Sends `signal` and waits for the exit status, up to `timeout` seconds.
     func stop(signal: Int32 = SIGTERM, timeout: Double = 10) -> (status: Int32, seconds: Double)? {
-        let started = TestClock.now()
         kill(pid, signal)
+        return waitForExit(timeout: timeout)
+    }
+
+    /// Waits for the exit status, up to `timeout` seconds; seconds counted from this call.
+    func waitForExit(timeout: Double = 10) -> (status: Int32, seconds: Double)? {
+        let started = TestClock.now()
         while TestClock.now() - started < timeout {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {

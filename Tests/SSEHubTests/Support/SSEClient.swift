@@ -84,6 +84,8 @@ final class SSEClient {
     private(set) var parser = EventStreamParser()
     private(set) var events: [ReceivedEvent] = []
     private(set) var head: String = ""
+    /// Every body byte parsed so far, as it came.
+    private(set) var received: [UInt8] = []
 
     init(port: Int, path: String, headers: [(String, String)] = [], receiveBuffer: Int32? = nil) throws {
         socket = try TestSocket(port: port, receiveBuffer: receiveBuffer)
@@ -127,11 +129,23 @@ final class SSEClient {
         }
     }
 
+    /// Reads until the hub ends the stream; true if it did within `timeout`. What came is parsed.
+    /// With no time left, reads once what is there already.
+    func readToEnd(timeout: Double = 10) -> Bool {
+        let deadline = TestClock.now() + timeout
+        repeat {
+            socket.readSome(timeout: max(0, deadline - TestClock.now()))
+            consumeBuffer()
+        } while !socket.peerClosed && TestClock.now() < deadline
+        return socket.peerClosed
+    }
+
     var retry: Int? { parser.retry }
     var lastEventID: String? { parser.lastEventID }
 
     private func consumeBuffer() {
         let bytes = socket.take(socket.buffer.count)
+        received.append(contentsOf: bytes)
         events.append(contentsOf: parser.feed(bytes))
     }
 }

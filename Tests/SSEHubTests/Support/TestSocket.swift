@@ -11,6 +11,8 @@ final class TestSocket {
     let fd: Int32
     private(set) var buffer: [UInt8] = []
     private(set) var peerClosed = false
+    /// The peer reset the connection (`ECONNRESET`) instead of ending it with a FIN.
+    private(set) var wasReset = false
 
     init(port: Int, host: String = "127.0.0.1", receiveBuffer: Int32? = nil) throws {
         // Close-on-exec: hubs the tests spawn must not inherit (and hold open) other tests' sockets.
@@ -59,6 +61,7 @@ final class TestSocket {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         if count <= 0 {
+            if count < 0 && errno == ECONNRESET { wasReset = true }
             peerClosed = true
             return false
         }

@@ -35,7 +35,7 @@ struct BoardChannelGate: Middleware {
                     }
                     answer(.eventStream(stream))
                 } catch {
-                    Output.error("demo: stream authorization: \(error)")
+                    Log.error("demo", "stream authorization: \(error)")
                     answer(.response(HTTPError(.internalServerError, "the site could not check this stream").response))
                 }
             }

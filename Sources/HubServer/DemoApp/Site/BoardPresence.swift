@@ -15,7 +15,7 @@ extension DemoSite {
                     "boards/live/presence", .object(["viewing": .string(BoardContexts.viewing(subscribers))]))
                 _ = try hub.submit(channels: [channel], event: BoardLive.event, data: html)
             } catch {
-                Output.error("demo: presence of \(channel): \(error)")
+                Log.error("demo", "presence of \(channel): \(error)")
             }
         }
     }

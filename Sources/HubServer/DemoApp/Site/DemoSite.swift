@@ -90,7 +90,7 @@ public final class DemoSite: Sendable {
                 } catch let error as HTTPError {
                     respond(error.response)
                 } catch {
-                    Output.error("demo: \(error)")
+                    Log.error("demo", "\(error)")
                     respond(HTTPError(.internalServerError, "the site could not do that; try again").response)
                 }
             }
