@@ -22,6 +22,10 @@ final class Coordinator {
         var idleSeconds = 0.0
         var processes = 2
         var sources = 8
+        /// Appended to every subscription's path (`access_token=...`, to measure auth); empty: none.
+        var subscribeQuery = ""
+        /// Sent with every publish (see `Publisher.Options.header`).
+        var publishHeader = ""
         var graceSeconds = 20.0
         var output = "-"
     }
@@ -34,7 +38,9 @@ final class Coordinator {
 
     func run() {
         Net.requireLoopback(options.host)
-        let path = options.server == .nchan ? "/sub/{channel}" : "/events/{channel}"
+        let path =
+            (options.server == .nchan ? "/sub/{channel}" : "/events/{channel}")
+            + (options.subscribeQuery.isEmpty ? "" : "?" + options.subscribeQuery)
         func measured() -> [Int32] { options.pids.flatMap { Proc.tree($0) } }
         let baseline = Proc.pssKiB(measured())
         let started = Proc.monotonicNanoseconds()
@@ -73,7 +79,8 @@ final class Coordinator {
             options: .init(
                 host: options.host, port: options.publishPort == 0 ? options.port : options.publishPort,
                 server: options.server, connections: options.publishers,
-                channels: options.channels, events: options.events, rate: options.rate, payload: options.payload))
+                channels: options.channels, events: options.events, rate: options.rate, payload: options.payload,
+                header: options.publishHeader))
         let published = publisher.run()
         for worker in workers { worker.send("finish \(options.graceSeconds)") }
 

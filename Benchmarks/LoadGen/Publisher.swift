@@ -30,6 +30,8 @@ final class Publisher {
         var maxSeconds = 300.0
         /// Requests in flight per connection when publishing as fast as possible.
         var pipeline = 16
+        /// A header line sent with every publish (`Authorization: Bearer ...`, to measure auth); empty: none.
+        var header = ""
     }
 
     struct Outcome {
@@ -98,6 +100,8 @@ final class Publisher {
         return outcome
     }
 
+    private var extraHeader: String { options.header.isEmpty ? "" : options.header + "\r\n" }
+
     private func send(event index: Int, on link: Link, now: UInt64) {
         let channel = "c\(index % options.channels)"
         let data = Payload.make(sequence: index / options.channels + 1, sentAt: now, size: options.payload)
@@ -107,7 +111,7 @@ final class Publisher {
             let body = Array("channel=\(channel)&data=".utf8) + data
             request =
                 Array(
-                    "POST /broadcast HTTP/1.1\r\nHost: bench\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.count)\r\n\r\n"
+                    "POST /broadcast HTTP/1.1\r\nHost: bench\r\nContent-Type: application/x-www-form-urlencoded\r\n\(extraHeader)Content-Length: \(body.count)\r\n\r\n"
                         .utf8) + body
         case .nchan:
             request = Array(

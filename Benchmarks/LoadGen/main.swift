@@ -4,7 +4,8 @@ import LoadGenCore
 /// loadgen: an SSE load generator for the hub and nchan. Loopback targets only; every phase is bounded.
 ///
 ///   loadgen run --server hub|nchan --port P --pid SERVER_PID [--subscribers N --channels C --events M
-///               --rate R --payload B --publishers K --idle S --processes X --sources A --name NAME --out FILE]
+///               --rate R --payload B --publishers K --idle S --processes X --sources A --name NAME --out FILE
+///               --subscribe-query 'access_token=...' --publish-header 'Authorization: Bearer ...']
 ///   loadgen subscribe ...   (a worker; started by `run`)
 // A worker that completes exits at once; telling it to finish afterwards must not kill the coordinator.
 signal(SIGPIPE, SIG_IGN)
@@ -49,6 +50,8 @@ case "run":
     options.sources = value("sources", options.sources)
     options.graceSeconds = value("grace", options.graceSeconds)
     options.output = value("out", options.output)
+    options.subscribeQuery = value("subscribe-query", options.subscribeQuery)
+    options.publishHeader = value("publish-header", options.publishHeader)
     Coordinator(options: options).run()
 default:
     print("loadgen: unknown command \(command)")
