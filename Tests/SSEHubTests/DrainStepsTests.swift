@@ -9,10 +9,13 @@ import Testing
             let client = try SSEClient(port: hub.port, path: "/events/steps")
             try client.readHead()
             #expect(!hub.isDraining)
+            #expect(try MetricsTests.scrape(hub).value("ssehub_draining") == 0)
             hub.beginDrain()
             #expect(hub.isDraining)
             let ready = try TestHTTP.get(hub.port, "/health/ready")
             #expect(ready.status == 503 && ready.text == "not ready: draining\n")
+            #expect(try JSONParser.parse(TestHTTP.get(hub.port, "/health").body)["status"] == .string("draining"))
+            #expect(try MetricsTests.scrape(hub).value("ssehub_draining") == 1)
             // Still accepting and streaming until the next step.
             #expect(try TestHTTP.postForm(hub.port, "channel=steps&data=still").status == 200)
             try client.waitForEvents(1)

@@ -30,6 +30,7 @@ extension Hub {
             samples: [([("version", Hub.version)], 1)])
         page.add(
             "ssehub_uptime_seconds", .gauge, "Seconds since the hub started.", samples: [([], uptime.rounded())])
+        page.add("ssehub_draining", .gauge, "1 once a drain (SIGTERM) has begun.", isDraining ? 1 : 0)
         page.add("ssehub_connections_open", .gauge, "Open TCP connections.", stats.read(.openConnections))
         page.add(
             "ssehub_connections_accepted_total", .counter, "TCP connections accepted.",

@@ -43,7 +43,7 @@ extension Hub {
         let degraded = relay.map { !$0.isReady } ?? false
         return .object(
             [
-                ("status", .string(degraded ? "degraded" : "ok")),
+                ("status", .string(isDraining ? "draining" : degraded ? "degraded" : "ok")),
                 ("version", .string(Hub.version)),
                 ("uptimeSeconds", .number((uptime * 1000).rounded() / 1000)),
                 ("loops", .number(Double(loops.count))),
