@@ -83,6 +83,7 @@ extension Hub {
             return PublishReceipt(id: id, subscribers: table.audience(of: channels))
         }
         guard let receipt else { return nil }
+        if assignedID != nil && !deliveryWaiters.isEmpty { deliveryWaiters.release(through: receipt.id) }
         for loop in wake { loop.signal() }
         for sink in overflowed { sink.finish() }
         if !overflowed.isEmpty {

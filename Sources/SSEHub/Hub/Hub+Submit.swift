@@ -73,11 +73,11 @@ extension Hub {
         // A relay that fails after taking the event falls back to local delivery, like one that is down:
         // local subscribers keep getting their events through an outage.
         let taken = relay.relay(channels: channels, event: event, data: data) { [self] id in
-            pending.complete(
-                Result { () throws(HubError) in
-                    guard let id else { return try publish(channels: channels, event: event, data: data) }
-                    return PublishReceipt(id: id, subscribers: localSubscribers(of: channels))
-                })
+            guard let id else {
+                return pending.complete(
+                    Result { () throws(HubError) in try publish(channels: channels, event: event, data: data) })
+            }
+            answerOnceDelivered(id, channels: channels, pending)
         }
         guard taken else {
             return .published(try publish(channels: channels, event: event, data: data, fromLoop: fromLoop))

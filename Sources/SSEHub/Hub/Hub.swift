@@ -27,6 +27,7 @@ public final class Hub: Sendable {
     private let stopped = Atomic<Bool>(false)
     let relayBox = Mutex<PublishRelay?>(nil)
     let presenceObservers = PresenceObservers()
+    let deliveryWaiters = DeliveryWaiters()
     /// Drain state: readiness, the listener's closing, and the wake-up of `waitUntilDrained` (Hub+Drain).
     let drainState = DrainState()
 
