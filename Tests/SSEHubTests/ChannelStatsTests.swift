@@ -88,3 +88,15 @@ import Testing
         }
     }
 }
+
+extension ChannelStatsTests {
+    /// An empty admin or publish token would match an empty one sent: refused at start, not served open.
+    @Test func anEmptyTokenIsRefusedAtStart() {
+        for configure in [{ (c: inout HubConfiguration) in c.adminToken = "" }, { $0.publishToken = "" }] {
+            var configuration = HubConfiguration()
+            configuration.port = 0
+            configure(&configuration)
+            #expect(throws: AuthConfigurationError.self) { try Hub.start(configuration).shutdown() }
+        }
+    }
+}

@@ -24,8 +24,10 @@ final class GapBackfill {
     /// Per id, the event and the channels whose streams hold it (an event of several channels is in each).
     private var found: [EventID: (event: String?, data: [UInt8], channels: [String])] = [:]
     private(set) var unproven: [String] = []
-    /// Channels whose streams could be read: their held live messages up to the newest id found are copies.
-    private(set) var supplied: Set<String> = []
+    /// Channels whose streams could be read, each with the newest id its own read found (or `after`): a live
+    /// message of that channel up to it is a copy. Per channel, as the reads are separate commands and other
+    /// hubs publish between them: one channel's newest says nothing of another's.
+    private(set) var supplied: [String: EventID] = [:]
 
     init(after: EventID, channels: [String], lastConfirmation: String) {
         self.after = after
@@ -46,7 +48,7 @@ final class GapBackfill {
     func add(_ events: [RelayedEvent]?, proven: Bool, of channel: String) -> Bool {
         if !proven { unproven.append(channel) }
         if let events {
-            supplied.insert(channel)
+            supplied[channel] = max(after, events.last?.id ?? after)
             for event in events {
                 found[event.id, default: (event.event, event.data, [])].channels.append(channel)
             }

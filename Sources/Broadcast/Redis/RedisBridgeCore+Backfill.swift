@@ -50,10 +50,10 @@ extension RedisBridgeCore {
                 in: behind,
                 reason: RedisBridgeCore.behindReason)
         }
-        // Kept until the subscription next drops: a live copy of an event the streams supplied may also arrive
-        // after this (the stream was read on the other connection, after the event was appended and before
-        // its push came in), and must go out once, not be taken for an event below the position.
-        suppliedByBackfill = (fill.supplied, through)
+        // Kept past this: a live copy of an event a stream supplied may also arrive after it (the stream was read
+        // on the other connection, after the event was appended and before its push came in) and must go out
+        // once, not be taken for an event below the position. Each channel's entry goes with its first newer push.
+        suppliedByBackfill = fill.supplied
         for push in fill.held { received(push) }
         if fill.unproven.isEmpty && behind.isEmpty && !fill.merged.isEmpty {
             Log.info(

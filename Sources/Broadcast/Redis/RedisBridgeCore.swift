@@ -17,9 +17,10 @@ package final class RedisBridgeCore {
     var tipAtRaise: EventID?
     /// The recovery of what the latest gap in the subscription missed, while it runs.
     var backfill: GapBackfill?
-    /// After a recovery, until the subscription drops again: the channels it read and the newest id it found,
-    /// so an event both supplied (held, or pushed after the read) goes out once.
-    var suppliedByBackfill: (channels: Set<String>, through: EventID)?
+    /// After a recovery: per channel read, the newest id its stream supplied, so an event both supplied (held, or
+    /// pushed after the read) goes out once. A channel's entry goes with its first newer push (pushes come in id
+    /// order), and all of them when the subscription drops.
+    var suppliedByBackfill: [String: EventID] = [:]
     /// This hub's heartbeat channel: the publisher connection publishes to it every ping interval and the
     /// subscriber connection must see it, which proves the whole pub/sub path alive.
     private let heartbeat: String
@@ -111,7 +112,7 @@ package final class RedisBridgeCore {
         }
         subscriber.onStateChange = { [unowned self] state in
             self.backfill = nil
-            self.suppliedByBackfill = nil
+            self.suppliedByBackfill = [:]
             if state == .ready { self.resubscribe() }
             self.connectionsChanged()
         }
@@ -337,7 +338,10 @@ package final class RedisBridgeCore {
             return
         }
         bridge.counters.add(.received)
-        if let supplied = suppliedByBackfill, id <= supplied.through, supplied.channels.contains(channel) { return }
+        if let supplied = suppliedByBackfill[channel] {
+            if id <= supplied { return }
+            suppliedByBackfill[channel] = nil
+        }
         lastHeard = max(lastHeard ?? id, id)
         guard let targets = deliveryTargets(channel: channel, id: id, spread: spread) else { return }
         if bridge.hub.deliverRelayed(channels: targets, id: id, event: event, data: data) {

@@ -6,6 +6,9 @@ enum HubAccess {
     static func install(_ configuration: HubConfiguration, in router: inout RouterBuilder)
         throws(AuthConfigurationError) -> TokenGate?
     {
+        // An empty token would match an empty one sent: the admin endpoints would be open to anyone.
+        if configuration.adminToken?.isEmpty == true { throw AuthConfigurationError("the admin token is empty") }
+        if configuration.publishToken?.isEmpty == true { throw AuthConfigurationError("the publish token is empty") }
         if !configuration.corsOrigins.isEmpty {
             let cors = try CORSPolicy(origins: configuration.corsOrigins)
             cors.registerPreflights(in: &router)

@@ -30,6 +30,13 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: Array(text.utf8))
     }
 
+    /// Whether a header field can go on the wire as it is: a field with CR, LF or NUL (an app that copied a
+    /// client's text into it) would split the response (RFC 9110 §5.5), so it is left out instead.
+    static func isWritable(_ name: String, _ value: String) -> Bool {
+        !name.isEmpty && !name.utf8.contains { $0 == 13 || $0 == 10 || $0 == 0 || $0 == 0x3A || $0 == 0x20 }
+            && !value.utf8.contains { $0 == 13 || $0 == 10 || $0 == 0 }
+    }
+
     /// The wire bytes: status line, our headers, `Content-Length`, `Date`, `Connection` and the body.
     func serialized(keepAlive: Bool, date: String, includeBody: Bool = true) -> [UInt8] {
         var out: [UInt8] = []
@@ -39,7 +46,7 @@ public struct HTTPResponse: Sendable {
         out.append(UInt8(ascii: " "))
         out.append(contentsOf: status.reason.utf8)
         out.append(contentsOf: "\r\n".utf8)
-        for (name, value) in headers {
+        for (name, value) in headers where HTTPResponse.isWritable(name, value) {
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: ": ".utf8)
             out.append(contentsOf: value.utf8)

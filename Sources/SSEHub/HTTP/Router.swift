@@ -30,8 +30,8 @@ public struct StreamRequest: Sendable {
     public var channels: [String]
     /// Where to resume from: the `Last-Event-ID` the client sent, or nil for new events only.
     public var lastEventID: String?
-    /// Header fields added to the stream's response head (CORS adds `Access-Control-Allow-Origin` here).
-    /// - Precondition: no CR or LF in a name or value.
+    /// Header fields added to the stream's response head (CORS adds `Access-Control-Allow-Origin` here). A field
+    /// with CR, LF or NUL (or a name with a colon or space) is left out, as in every response.
     public var headers: [(String, String)] = []
     /// When the stream ends by itself (its token's expiry), and the event that says so first; nil: never.
     public var end: StreamEnd?

@@ -23,7 +23,9 @@ extension EventLoop {
         guard !connection.closeAfterFlush, !connection.isClosed else { return }
         stream.endFrame = nil
         connection.state = .stream(stream, endsAt: MonotonicClock.now() + Self.lingerNanoseconds)
-        if stream.pendingFetches == 0 { enqueue(frame, to: connection) }
+        // Even while history is being fetched (it is dropped once the stream is closing): the page must learn why
+        // the stream ended, or its EventSource meets a 401 on reconnect and gives up without a word.
+        enqueue(frame, to: connection)
         connection.closeAfterFlush = true
         markDirty(connection)
     }

@@ -152,7 +152,9 @@ extension EventLoop {
     /// The same head with a route's own header fields (CORS), built for the one stream.
     func streamHead(adding headers: [(String, String)]) -> Frame {
         var bytes = Array("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n".utf8)
-        for (name, value) in headers { bytes.append(contentsOf: "\(name): \(value)\r\n".utf8) }
+        for (name, value) in headers where HTTPResponse.isWritable(name, value) {
+            bytes.append(contentsOf: "\(name): \(value)\r\n".utf8)
+        }
         bytes.append(contentsOf: "X-Accel-Buffering: no\r\nDate: \(clock.current)\r\nConnection: close\r\n\r\n".utf8)
         bytes.append(contentsOf: EventEncoder.retry(milliseconds: configuration.retryMilliseconds))
         return Frame(bytes: bytes)

@@ -37,9 +37,12 @@ extension EventLoop {
     func flush(_ connection: Connection) {
         guard !connection.isClosed else { return }
         let unsent = connection.outbound.pendingBytes
-        defer { metrics.bytesWritten += unsent - connection.outbound.pendingBytes }
         do {
-            switch try connection.outbound.flush(fd: connection.fd, vectors: iovecs) {
+            let result = try connection.outbound.flush(fd: connection.fd, vectors: iovecs)
+            // Counted here: what a failed write leaves is discarded, not written, and a drained queue may take
+            // new answers below (held requests read again).
+            metrics.bytesWritten += unsent - connection.outbound.pendingBytes
+            switch result {
             case .drained:
                 if connection.closeAfterFlush {
                     closeAfterAnswer(connection)

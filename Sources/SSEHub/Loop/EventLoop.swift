@@ -64,12 +64,15 @@ final class EventLoop {
         self.iovecs = .allocate(capacity: 64)
         // One periodic tick serves keepalives and timeouts; it runs often enough that none is late by more
         // than a quarter of its interval, and at least once a second; a stream lifetime is honoured to a quarter of
-        // the shorter of it and its jitter.
+        // the shorter of it and its jitter, but never finer than a quarter second (a tiny jitter must not make
+        // every loop walk its connections every few milliseconds).
         let lifetime = configuration.maxStreamLifetime?.nanoseconds ?? 0
         let jitter = configuration.maxStreamJitter?.nanoseconds ?? lifetime / 10
+        let lifetimeGrain =
+            lifetime > 0 ? max(1_000_000_000, min(lifetime, jitter > 0 ? jitter : lifetime)) : UInt64.max
         let shortest = min(
             configuration.keepalive.nanoseconds, configuration.headTimeout.nanoseconds,
-            configuration.idleTimeout.nanoseconds, lifetime > 0 ? lifetime : .max, jitter > 0 ? jitter : .max)
+            configuration.idleTimeout.nanoseconds, lifetimeGrain)
         self.tickInterval = max(5_000_000, min(1_000_000_000, shortest / 4))
         self.turnTime = MonotonicClock.now()
         self.nextTick = turnTime + tickInterval
