@@ -206,6 +206,15 @@ enum HubSettings {
         integer(
             "jwt-leeway", "HUB_JWT_LEEWAY", "SECONDS", "clock skew allowed on a JWT's exp and nbf",
             \.hub.jwtLeewaySeconds, 0...300),
+        HubSetting(
+            flag: "jwt-audience", environment: "HUB_JWT_AUDIENCE", placeholder: "AUD",
+            help: "the audience a JWT's aud must name (without it, tokens that name an audience are refused)",
+            defaultValue: { $0.hub.jwtAudience ?? "none" },
+            apply: { configuration, value in
+                guard !value.isEmpty else { return "must not be empty" }
+                configuration.hub.jwtAudience = value
+                return nil
+            }),
         toggle(
             "anonymous-subscribe", "HUB_ANONYMOUS_SUBSCRIBE", "with JWT on, let subscribers without a token in",
             \.hub.anonymousSubscribe),

@@ -200,4 +200,35 @@ import Testing
             #expect(try client.readHead() == 200)
         }
     }
+
+    /// RFC 7519 §4.1.3: a token naming audiences must name this hub's; without `--jwt-audience`, any `aud` is
+    /// another service's token.
+    @Test func aTokenForAnotherAudienceIsRefused() throws {
+        func token(aud: String) -> String {
+            TestTokens.hs256(#"{"aud":\#(aud),"ssehub":{"subscribe":["news"]}}"#)
+        }
+        try withHub({ $0.useTestSecret() }) { hub in
+            expectRefused(
+                try TestHTTP.get(hub.port, "/events/news", headers: bearer(token(aud: #""billing""#))), 401,
+                "this hub names none", hub: hub)
+            let plain = TestTokens.hs256(TestTokens.claims(subscribe: ["news"]))
+            #expect(try SSEClient(port: hub.port, path: "/events/news", headers: bearer(plain)).readHead() == 200)
+        }
+        try withHub({
+            $0.useTestSecret()
+            $0.jwtAudience = "ssehub"
+        }) { hub in
+            for aud in [#""ssehub""#, #"["billing","ssehub"]"#] {
+                let client = try SSEClient(port: hub.port, path: "/events/news", headers: bearer(token(aud: aud)))
+                #expect(try client.readHead() == 200, "aud \(aud)")
+            }
+            for (aud, words) in [
+                (#""billing""#, #"aud does not name \"ssehub\""#), (#"["billing"]"#, "aud does not name"),
+                ("7", "must be a string or a list"), (#"["ssehub",7]"#, "must be a string or a list"),
+            ] {
+                let answer = try TestHTTP.get(hub.port, "/events/news", headers: bearer(token(aud: aud)))
+                #expect(answer.status == 401 && answer.text.contains(words), "aud \(aud): \(answer.text)")
+            }
+        }
+    }
 }

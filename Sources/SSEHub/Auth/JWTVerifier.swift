@@ -8,10 +8,14 @@ package struct JWTVerifier: Sendable {
     let keys: JWTKeys
     /// Seconds of clock skew allowed on `exp` and `nbf` (RFC 7519 §4.1.4 and §4.1.5: "some small leeway").
     let leeway: Double
+    /// The audience this hub answers to (`aud`, RFC 7519 §4.1.3); nil: it names none, and a token that names
+    /// an audience is not meant for it.
+    let audience: String?
 
-    package init(keys: JWTKeys, leewaySeconds: Int) {
+    package init(keys: JWTKeys, leewaySeconds: Int, audience: String? = nil) {
         self.keys = keys
         self.leeway = Double(leewaySeconds)
+        self.audience = audience
     }
 
     /// Why a token was refused: the message of a 401.
@@ -61,6 +65,7 @@ package struct JWTVerifier: Sendable {
                 "the token is not valid before \(Self.text(notBefore)) (now \(Self.text(now)), leeway \(Int(leeway)) s)"
             )
         }
+        try checkAudience(claims["aud"])
         var grant = TokenGrant(subscribe: .nothing, publish: .nothing, validUntil: expires.map { $0 + leeway })
         switch claims["ssehub"] {
         case nil, .null?: break
@@ -90,6 +95,25 @@ package struct JWTVerifier: Sendable {
             throw Rejection("the \(what) is not a JSON object")
         }
         return value
+    }
+
+    /// RFC 7519 §4.1.3: a token that names audiences must name this hub's, or it "MUST be rejected"; one
+    /// without `aud` is for anyone the key signs for. `aud` is a string or a list of strings.
+    private func checkAudience(_ value: JSONValue?) throws(Rejection) {
+        let named: [String]
+        switch value {
+        case nil: return
+        case .string(let one)?: named = [one]
+        case .array(let items)? where items.allSatisfy({ $0.stringValue != nil }):
+            named = items.compactMap(\.stringValue)
+        default: throw Rejection("\"aud\" must be a string or a list of strings (RFC 7519 §4.1.3)")
+        }
+        guard let audience else {
+            throw Rejection("the token is for an audience (aud) and this hub names none; set --jwt-audience")
+        }
+        guard named.contains(audience) else {
+            throw Rejection("the token is not for this hub: aud does not name \"\(audience)\"")
+        }
     }
 
     /// A NumericDate claim (RFC 7519 §2: seconds, fractions allowed); nil when absent.

@@ -18,7 +18,8 @@ package struct TokenGate: Middleware {
 
     package init(configuration: HubConfiguration) throws(AuthConfigurationError) {
         let keys = try JWTKeys(secret: configuration.jwtSecret, publicKeyPEM: configuration.jwtPublicKeyPEM)
-        verifier = JWTVerifier(keys: keys, leewaySeconds: configuration.jwtLeewaySeconds)
+        verifier = JWTVerifier(
+            keys: keys, leewaySeconds: configuration.jwtLeewaySeconds, audience: configuration.jwtAudience)
         cookieName = configuration.jwtCookie
         anonymousSubscribe = configuration.anonymousSubscribe
     }

@@ -64,6 +64,9 @@ public struct HubConfiguration: Sendable {
     /// Seconds of clock skew allowed on a token's `exp` and `nbf` (RFC 7519 §4.1.4-5); a stream ends this long
     /// after its token's `exp`.
     public var jwtLeewaySeconds = 30
+    /// The audience this hub answers to: a token with `aud` must name it (RFC 7519 §4.1.3). nil: a token that
+    /// names any audience is refused, one without `aud` accepted.
+    public var jwtAudience: String?
     /// With JWT on, whether a subscriber without a token may open streams (of any channel). A token that is
     /// sent is checked either way.
     public var anonymousSubscribe = false
