@@ -57,5 +57,11 @@ enum KnownFindings {
             + "in the new Redis before it re-subscribed, though their ids lay above the reset (2,949 losses in "
             + "outage windows). Fixed: the reset goes first, then what the stream holds. Test: "
             + "`SubscriptionGapTests.afterARestartLostRedisDataTheEventsItsNewStreamHoldsFollowTheReset`.",
+        "9. **A resume on a cut-off hub from the group's newer epoch skipped the hub's own new events, and a gap "
+            + "reset re-opened what it had.** The hub's outage ids sorted below the resume id, so the stream took "
+            + "them for events it already had (46 losses in outage windows); and a gap `reset`, a frame without an "
+            + "id, ended the skip, so the back-fill re-sent what the browser had (195 duplicates). Fixed: the hub's "
+            + "own ids rise above every id a stream resumed from, and only a newer event ends the skip. Tests: "
+            + "`ResumeAboveThePositionTests`.",
     ]
 }

@@ -88,24 +88,13 @@ enum HubSettings {
             "idle-timeout", "HUB_IDLE_TIMEOUT", "SECONDS", "idle keep-alive connections close after this",
             \.hub.idleTimeout
         ),
-        HubSetting(
-            flag: "publish-token", environment: "HUB_PUBLISH_TOKEN", placeholder: "TOKEN",
-            help: "require Authorization: Bearer TOKEN on POST /broadcast",
-            defaultValue: { $0.hub.publishToken == nil ? "none" : "set" },
-            apply: { configuration, value in
-                guard !value.isEmpty else { return "must not be empty" }
-                configuration.hub.publishToken = value
-                return nil
-            }),
-        HubSetting(
-            flag: "admin-token", environment: "HUB_ADMIN_TOKEN", placeholder: "TOKEN",
-            help: "turn on GET /channels and require Authorization: Bearer TOKEN there and on GET /metrics",
-            defaultValue: { $0.hub.adminToken == nil ? "none (/channels off, /metrics open)" : "set" },
-            apply: { configuration, value in
-                guard !value.isEmpty else { return "must not be empty" }
-                configuration.hub.adminToken = value
-                return nil
-            }),
+        secret(
+            "publish-token", "HUB_PUBLISH_TOKEN", "require Authorization: Bearer TOKEN on POST /broadcast",
+            \.hub.publishToken, unset: "none"),
+        secret(
+            "admin-token", "HUB_ADMIN_TOKEN",
+            "turn on GET /channels and require Authorization: Bearer TOKEN there and on GET /metrics",
+            \.hub.adminToken, unset: "none (/channels off, /metrics open)"),
         text("web-root", "HUB_WEB_ROOT", "DIR", "folder whose static/ holds the demo page", \.webRoot),
         HubSetting(
             flag: "templates", environment: "HUB_TEMPLATES", placeholder: "DIR",
@@ -250,6 +239,21 @@ enum HubSettings {
                 }
                 return nil
             }, isSwitch: true)
+    }
+
+    /// A token setting: never empty, and `--help` shows whether it is set, never its value.
+    private static func secret(
+        _ flag: String, _ environment: String, _ help: String,
+        _ field: WritableKeyPath<ServerConfiguration, String?> & Sendable, unset: String
+    ) -> HubSetting {
+        HubSetting(
+            flag: flag, environment: environment, placeholder: "TOKEN", help: help,
+            defaultValue: { $0[keyPath: field] == nil ? unset : "set" },
+            apply: { configuration, value in
+                guard !value.isEmpty else { return "must not be empty" }
+                configuration[keyPath: field] = value
+                return nil
+            })
     }
 
     private static func text(

@@ -1,5 +1,6 @@
 """The demo site in real Chromium (Debian's, driven by Playwright): the live chat between two windows under the
 page's Content-Security-Policy, and a sign-up through the real form. Run by scripts/test-browser."""
+import contextlib
 import os
 import re
 import subprocess
@@ -31,6 +32,21 @@ def start_hub(database, port=0, extra=()):
         time.sleep(0.05)
     process.kill()
     sys.exit("the hub did not start: " + open(log.name).read())
+
+
+@contextlib.contextmanager
+def chromium_on_hub(extra=()):
+    """A hub on a fresh database (with `extra` arguments) and Debian's Chromium; yields the hub's base URL and
+    the browser, and stops both."""
+    database = os.path.join(tempfile.mkdtemp(prefix="ssehub-browser-"), "demo.sqlite3")
+    hub, port = start_hub(database, extra=extra)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            yield f"http://127.0.0.1:{port}", browser
+            browser.close()
+    finally:
+        stop_hub(hub)
 
 
 def stop_hub(hub):

@@ -74,8 +74,10 @@ extension EventLoop {
             guard frame.sequence > member.floor, frame.sequence != stream.lastSequence,
                 !connection.closeAfterFlush
             else { continue }
-            if let through = stream.historyThrough {
-                if let id = frame.id, id <= through { continue }
+            // A frame without an id (a `reset`) is no newer event: the copies of what the stream already had may
+            // still follow it (a back-fill after its gap reset), and are skipped all the same.
+            if let through = stream.historyThrough, let id = frame.id {
+                if id <= through { continue }
                 stream.historyThrough = nil
             }
             stream.lastSequence = frame.sequence

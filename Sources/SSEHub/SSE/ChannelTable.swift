@@ -16,6 +16,9 @@ package struct ChannelTable {
     var relayed = false
     /// The epoch of the ids this hub gave its own events during the latest relay outage (`nextLocalID`).
     private var localEpoch: UInt64?
+    /// The newest id a stream resumed from that lay above the position (the group's, unheard here yet): ids this
+    /// hub issues alone must rise above it too, or that stream would take them for events it already had.
+    var newestResumed: EventID?
     /// Below `Hub.localEpochSpreadLimit`, chosen once per hub.
     private let localEpochSpread = UInt64.random(in: 0..<Hub.localEpochSpreadLimit)
     private(set) var channels: [String: ChannelRecord] = [:]
@@ -59,12 +62,13 @@ package struct ChannelTable {
     /// one above the newest it knows, kept for the rest of the outage. Group epochs are milliseconds of the wall
     /// clock, so the group's next one, raised by the relay when it is back (`Hub.position`), lies above it.
     mutating func nextLocalID() -> EventID {
-        if let localEpoch, position.epoch == localEpoch {
+        let seen = max(position, newestResumed ?? position)
+        if let localEpoch, position.epoch == localEpoch, seen.epoch <= localEpoch {
             return EventID(epoch: localEpoch, sequence: position.sequence + 1)
         }
         // The spread keeps two hubs cut off at once from choosing one epoch (their ids would then name
         // different events alike); the relay raises the group's epoch by more than it.
-        let epoch = position.epoch + 1 + localEpochSpread
+        let epoch = seen.epoch + 1 + localEpochSpread
         localEpoch = epoch
         return EventID(epoch: epoch, sequence: 1)
     }
