@@ -63,5 +63,10 @@ enum KnownFindings {
             + "id, ended the skip, so the back-fill re-sent what the browser had (195 duplicates). Fixed: the hub's "
             + "own ids rise above every id a stream resumed from, and only a newer event ends the skip. Tests: "
             + "`ResumeAboveThePositionTests`.",
+        "10. **A second resume from that newer epoch was told it came from another hub's outage.** Once the cut-off "
+            + "hub's own ids had risen above the first resume id, a resume from the same epoch lay below the position "
+            + "in an epoch the hub had never delivered, so it got a `reset` (5 unjustified in the run after finding "
+            + "9's fix) where the resume was exact. Fixed: an epoch a stream resumed from counts as seen. Test: "
+            + "`ResumeAboveThePositionTests.aLaterResumeFromThatEpochBelowTheHubsOwnIDsIsExact`.",
     ]
 }

@@ -8,6 +8,8 @@ import Testing
 ///   already had and skipped them (lost, 46 in the soak).
 /// - A gap `reset` (no id of its own) ended the skipping, so the back-fill then re-sent what the browser already
 ///   had (duplicated, 195 in the soak).
+/// - Finding 10: a second browser resuming from that epoch once the hub's own ids had risen above it was told
+///   the id came from another hub's outage (a `reset`), where the resume was exact.
 @Suite struct ResumeAboveThePositionTests {
     /// A hub in a group whose relay is cut off (`HandRelay.cutOff`), and a stream resuming from `resumeID`, an id
     /// of a newer group epoch.
@@ -55,6 +57,20 @@ import Testing
             )
             try client.waitForEvents(3)
             #expect(client.events.map { $0.event == "reset" ? "reset" : $0.data } == ["reset", "reset", "new"])
+        }
+    }
+
+    @Test func aLaterResumeFromThatEpochBelowTheHubsOwnIDsIsExact() throws {
+        try resumeAboveThePosition { hub, _, first, resumeID in
+            let answer = try TestHTTP.postForm(hub.port, "channel=news&data=local")
+            #expect(answer.status == 200)
+            try first.waitForEvents(2)
+            // Another browser that had the group's events up to the same id: the position now lies above it.
+            let second = try SSEClient(
+                port: hub.port, path: "/events/news", headers: [("Last-Event-ID", resumeID.description)])
+            try second.readHead()
+            try second.waitForEvents(1)
+            #expect(second.events.map(\.data) == ["local"], "reset instead of the hub's own event: \(second.events)")
         }
     }
 }

@@ -52,7 +52,7 @@ extension ChannelTable {
                     && id.epoch <= WallClock.millisecondsSinceEpoch() + 60_000)
         {
             plan.alreadyHad = id
-            newestResumed = max(newestResumed ?? id, id)
+            noteResumed(from: id)
         }
         // A refused request changes nothing: check that every new channel fits before creating any.
         try checkRoom(for: names)

@@ -18,7 +18,7 @@ package struct ChannelTable {
     private var localEpoch: UInt64?
     /// The newest id a stream resumed from that lay above the position (the group's, unheard here yet): ids this
     /// hub issues alone must rise above it too, or that stream would take them for events it already had.
-    var newestResumed: EventID?
+    private(set) var newestResumed: EventID?
     /// Below `Hub.localEpochSpreadLimit`, chosen once per hub.
     private let localEpochSpread = UInt64.random(in: 0..<Hub.localEpochSpreadLimit)
     private(set) var channels: [String: ChannelRecord] = [:]
@@ -50,11 +50,22 @@ package struct ChannelTable {
     /// Moves the position to `id` if it is newer (relayed ids of a group agree across its hubs).
     mutating func advance(to id: EventID) {
         if position < id { position = id }
-        if seenEpochs.last != id.epoch {
-            seenEpochs.append(id.epoch)
-            // Epochs change only when the group's is raised or a hub is cut off: a few per outage.
-            if seenEpochs.count > 256 { seenEpochs.removeFirst(seenEpochs.count - 256) }
-        }
+        if seenEpochs.last != id.epoch { note(epoch: id.epoch) }
+    }
+
+    /// A stream resumed from `id`, above the position: an id of the group this hub has not heard yet. Its epoch
+    /// counts as seen from now on: this hub's own ids of an outage rise above it (`nextLocalID`), so a later
+    /// resume from that epoch, below the position by then, is exact (after it come only those own ids and what
+    /// the back-fill brings), not one from another hub's outage.
+    mutating func noteResumed(from id: EventID) {
+        newestResumed = max(newestResumed ?? id, id)
+        if !seenEpochs.contains(id.epoch) { note(epoch: id.epoch) }
+    }
+
+    private mutating func note(epoch: UInt64) {
+        seenEpochs.append(epoch)
+        // Epochs change only when the group's is raised or a hub is cut off: a few per outage.
+        if seenEpochs.count > 256 { seenEpochs.removeFirst(seenEpochs.count - 256) }
     }
 
     /// The id of an event a hub of a group publishes on its own (its relay is down). It must rise above every id
