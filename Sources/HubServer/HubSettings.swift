@@ -123,6 +123,10 @@ enum HubSettings {
             "redis-publish-timeout", "HUB_REDIS_PUBLISH_TIMEOUT", "SECONDS",
             "a publish Redis has not run by then never runs there; this hub delivers it alone",
             \.redisTimings.publishTimeout),
+        integer(
+            "redis-publish-batch", "HUB_REDIS_PUBLISH_BATCH", "N",
+            "most broadcasts one Redis script call carries (those of one loop turn go together)",
+            \.redisTimings.publishBatchLimit, 1...10_000),
         duration(
             "redis-presence-ttl", "HUB_REDIS_PRESENCE_TTL", "SECONDS",
             "how long this hub's subscriber counts stay in the group's presence totals unless refreshed",

@@ -27,30 +27,6 @@ package final class RedisBridgeCore {
     private let loop: LoopContext
     private let timings: RedisTimings
 
-    /// Publishes one event atomically: the group's epoch (created once), the next sequence, the event appended
-    /// to each channel's capped stream under that id, and the envelope `id\nevent\nchannels\ndata` published
-    /// to each channel (`channels`: all of the event's, space-separated, when there are several; else empty).
-    /// One script, so stream order, publish order and ids agree, and one event's messages arrive together.
-    /// KEYS[3] is the set of every epoch this Redis has issued ids under since its data began: a stored
-    /// history proves a resume only from an id of one of them (see `history`).
-    /// Past its deadline (ARGV[6], Redis's milliseconds) it does nothing: the hub has given up on it by then
-    /// and delivered the event itself (see `PublishGuards`).
-    static let script = """
-        local now = redis.call('TIME')
-        if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[6]) then
-          return redis.error_reply('SSEHUB_EXPIRED publish deadline passed')
-        end
-        local epoch = redis.call('GET', KEYS[1])
-        if not epoch then epoch = ARGV[1]; redis.call('SET', KEYS[1], epoch); redis.call('SADD', KEYS[3], epoch) end
-        local id = epoch .. '-' .. redis.call('INCR', KEYS[2])
-        local envelope = id .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[4]
-        for i = 4, #KEYS do
-          redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[2], id, 'e', ARGV[3], 'd', ARGV[4])
-          redis.call('PUBLISH', ARGV[i + 3], envelope)
-        end
-        return id
-        """
-
     /// Raises the group's epoch to ARGV[2] unless it is at least ARGV[1], the highest epoch this hub's own ids
     /// can have had (its position's plus the local spread): after an outage in which this hub gave ids of its
     /// own, or gives them while this runs, the group's next ids must rise above them (else its streams' ids
@@ -75,6 +51,7 @@ package final class RedisBridgeCore {
     private var clock = RedisClock()
     private var clockKnown = false
     private let guards: PublishGuards
+    private let batcher: BatchedPublisher
     let presence: GroupPresence
 
     init(bridge: RedisBridge, timings: RedisTimings, loop: LoopContext) {
@@ -86,6 +63,9 @@ package final class RedisBridgeCore {
         self.loop = loop
         self.timings = timings
         guards = PublishGuards(loop: loop)
+        batcher = BatchedPublisher(
+            client: publisher, guards: guards, counters: bridge.counters, loop: loop, prefix: bridge.prefix,
+            streamLength: bridge.hub.configuration.replayEvents, limit: timings.publishBatchLimit)
         presence = GroupPresence(
             bridge: bridge, publisher: publisher, member: heartbeat, ttl: timings.presenceTTL, loop: loop)
     }
@@ -107,7 +87,7 @@ package final class RedisBridgeCore {
         }
         publisher.holdOpenUntil = { [unowned self] in self.guards.lastCertainlyPast }
         publisher.onStateChange = { [unowned self] state in
-            if state == .ready { self.loadScript() }
+            if state == .ready { self.batcher.loadScript() }
             self.connectionsChanged()
         }
         subscriber.onStateChange = { [unowned self] state in
@@ -177,6 +157,8 @@ package final class RedisBridgeCore {
     /// in order). Local ids given while it is on its way take an epoch less than the spread above the position
     /// read here, and the candidate lies above that.
     private func raiseEpoch(generation: Int) {
+        // The broadcasts queued before it run before it, as they were asked for first.
+        batcher.flush()
         let highestLocal = bridge.hub.position.epoch + Hub.localEpochSpreadLimit
         let candidate = max(WallClock.millisecondsSinceEpoch(), highestLocal + 1)
         publisher.send([
@@ -201,69 +183,13 @@ package final class RedisBridgeCore {
 
     func key(_ suffix: String) -> [UInt8] { Array((bridge.prefix + suffix).utf8) }
 
-    /// The script's SHA1 once Redis has it cached: broadcasts then send `EVALSHA` and 40 bytes instead of the
-    /// script's text. A restarted Redis has lost its cache, so it is loaded again on every (re)connect.
-    private var scriptSHA: [UInt8]?
-
-    private func loadScript() {
-        scriptSHA = nil
-        publisher.send([Array("SCRIPT".utf8), Array("LOAD".utf8), Array(Self.script.utf8)]) { [weak self] reply in
-            if case .string(let sha)? = reply { self?.scriptSHA = sha }
-        }
-    }
-
     func publish(channels: [String], event: String, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void) {
-        let now = MonotonicClock.now()
-        guard let deadline = clock.deadline(after: timings.publishTimeout, now: now) else {
+        guard let deadline = clock.deadline(after: timings.publishTimeout, now: MonotonicClock.now()) else {
             bridge.counters.add(.failedPublishes)
             return completion(nil)
         }
-        var arguments: [[UInt8]] = [Array(String(channels.count + 3).utf8)]
-        arguments.append(key("epoch"))
-        arguments.append(key("sequence"))
-        arguments.append(key("epochs"))
-        for channel in channels { arguments.append(key("stream:" + channel)) }
-        // The candidate epoch a group gets if Redis has none yet.
-        arguments.append(Array(String(WallClock.millisecondsSinceEpoch()).utf8))
-        arguments.append(Array(String(bridge.hub.configuration.replayEvents).utf8))
-        arguments.append(Array(event.utf8))
-        arguments.append(data)
-        arguments.append(channels.count > 1 ? Array(channels.joined(separator: " ").utf8) : [])
-        arguments.append(Array(String(deadline.redis).utf8))
-        for channel in channels { arguments.append(key("channel:" + channel)) }
         let entry = guards.add(certainlyPast: deadline.certainlyPast, completion: completion)
-        send(arguments, guardedBy: entry)
-    }
-
-    /// Sends the script (by its SHA1 when Redis has it cached) with `arguments` after the command name.
-    private func send(_ arguments: [[UInt8]], guardedBy entry: PublishGuards.Entry) {
-        let body: [[UInt8]] =
-            scriptSHA.map { [Array("EVALSHA".utf8), $0] } ?? [Array("EVAL".utf8), Array(Self.script.utf8)]
-        let counters = bridge.counters
-        publisher.send(body + arguments) { [weak self] reply in
-            guard let self else { return }
-            if case .error(let message)? = reply {
-                if message.hasPrefix("NOSCRIPT") {
-                    // The cache was flushed under us: send this one with the full text (same deadline) and
-                    // load it again.
-                    self.scriptSHA = nil
-                    self.loadScript()
-                    return self.send(arguments, guardedBy: entry)
-                }
-                if !message.hasPrefix("SSEHUB_EXPIRED") {
-                    counters.add(.failedPublishes)
-                } else if entry.isPending {
-                    counters.add(.expiredPublishes)
-                }
-                return self.guards.answered(entry, id: nil)
-            }
-            guard let text = reply?.text, let id = EventID(text) else {
-                counters.add(.failedPublishes)
-                return self.guards.answered(entry, id: nil)
-            }
-            counters.add(.published)
-            self.guards.answered(entry, id: id)
-        }
+        batcher.add(channels: channels, event: event, data: data, deadline: deadline.redis, guarded: entry)
     }
 
     /// Subscribes in Redis to `channel` if it has local subscribers and unsubscribes if not. The channel table

@@ -18,6 +18,9 @@ public struct RedisTimings: Sendable {
     /// How long a hub's subscriber counts stay in the group's presence totals unless refreshed (every third
     /// of it): a hub that dies falls out of them within this.
     public var presenceTTL: Duration = .seconds(15)
+    /// The most broadcasts one call of the publish script carries: those that reach the bridge in one turn of
+    /// its loop go to Redis together, up to this many per call (each call blocks Redis while it runs).
+    public var publishBatchLimit = 256
 
     /// The defaults above.
     public init() {}

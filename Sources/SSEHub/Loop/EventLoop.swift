@@ -33,6 +33,8 @@ final class EventLoop {
     var watches: [Int32: FDWatch] = [:]
     var timers: [LoopTimer] = []
     var attachments: [AnyObject] = []
+    /// Work to run once at the end of this turn, before the next wait (`LoopContext.beforeNextWait`).
+    var beforeWait: [() -> Void] = []
     lazy var context = LoopContext(loop: self)
     var running = true
     /// The time after the last wait returned: deliveries stamp streams with it instead of reading the clock.
@@ -95,6 +97,8 @@ final class EventLoop {
             turnTime = now
             var wake = nextTick > now ? nextTick - now : 0
             if let timer = runDueTimers(now: now) { wake = min(wake, timer) }
+            // After the timers, which may add to it too.
+            if !beforeWait.isEmpty { runBeforeWait() }
             let timeout = wake > 0 ? Int32(min(wake / 1_000_000 + 1, 1000)) : 0
             metrics.turns += 1
             do {
@@ -110,6 +114,12 @@ final class EventLoop {
             }
         }
         Socket.close(handle.wakeup.fd)
+    }
+
+    private func runBeforeWait() {
+        let work = beforeWait
+        beforeWait.removeAll(keepingCapacity: true)
+        for body in work { body() }
     }
 
     private func handle(_ event: ReadinessEvent) {

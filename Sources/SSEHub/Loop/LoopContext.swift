@@ -21,6 +21,12 @@ package final class LoopContext {
         loop.addTimer(after: delay.nanoseconds, body)
     }
 
+    /// Runs `body` once when this turn's readiness and messages are handled, before the loop waits again: work
+    /// gathered over a turn (the Redis bridge's broadcasts) goes out together.
+    package func beforeNextWait(_ body: @escaping () -> Void) {
+        loop.beforeWait.append(body)
+    }
+
     /// Keeps `object` alive as long as the loop runs (a client whose callbacks the loop calls).
     package func retain(_ object: AnyObject) {
         loop.attachments.append(object)

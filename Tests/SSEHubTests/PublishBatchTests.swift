@@ -1,0 +1,96 @@
+import Broadcast
+import SSEHub
+import Synchronization
+import Testing
+
+/// Issue 13 target 1: the broadcasts that reach the bridge in one turn of its loop go to Redis as one call of
+/// the publish script (up to `RedisTimings.publishBatchLimit`), with the ids, order and delivery of one call
+/// each.
+@Suite struct PublishBatchTests {
+    /// A hub of a group of one, with the batch limit `limit`, and a stream on channel `batch` that Redis knows of.
+    func withBatchingHub(limit: Int, _ body: (Hub, RedisServer, SSEClient) throws -> Void) throws {
+        let redis = try RedisServer()
+        var configuration = HubConfiguration()
+        configuration.port = 0
+        configuration.loops = 2
+        let hub = try Hub.start(configuration)
+        defer { hub.shutdown() }
+        var timings = RedisGroupTests.fastTimings
+        timings.publishBatchLimit = limit
+        let prefix = "batch\(UInt32.random(in: 0...UInt32.max)):"
+        RedisBridge.attach(
+            to: hub, address: try RedisAddress(parsing: "127.0.0.1:\(redis.port)"), prefix: prefix, timings: timings)
+        try eventually("the hub connected to Redis") { hub.relay?.isReady == true }
+        let stream = try SSEClient(port: hub.port, path: "/events/batch")
+        try stream.readHead()
+        try RedisGroupTests().waitForSubscribers(redis, prefix, channel: "batch", count: 1)
+        try body(hub, redis, stream)
+    }
+
+    /// Submits `count` broadcasts from loop 0's own thread, so they reach the bridge in one turn, and waits for
+    /// their ids (in submission order).
+    func submitInOneTurn(_ hub: Hub, count: Int) throws -> [EventID] {
+        let ids = Mutex<[Int: EventID]>([:])
+        hub.run(onLoop: 0) { _ in
+            for index in 0..<count {
+                guard
+                    case .relayed(let pending)? = try? hub.submit(
+                        channels: ["batch"], event: nil, data: Array("\(index)".utf8))
+                else { continue }
+                pending.whenDone { result in
+                    if case .success(let receipt) = result { ids.withLock { $0[index] = receipt.id } }
+                }
+            }
+        }
+        try eventually("Redis answered all \(count) broadcasts") { ids.withLock { $0.count } == count }
+        return ids.withLock { ids in (0..<count).map { ids[$0]! } }
+    }
+
+    /// Calls of the publish script so far (the bridge sends it by SHA1 once Redis has it cached, as it has once
+    /// the bridge is ready).
+    func scriptCalls(_ redis: RedisServer) throws -> Int {
+        let stats = try redis.command("INFO commandstats")
+        guard let line = stats.split(separator: "\r\n").first(where: { $0.hasPrefix("cmdstat_evalsha:") }),
+            let calls = line.split(separator: "calls=").dropFirst().first?.split(separator: ",").first.flatMap({
+                Int($0)
+            })
+        else { return 0 }
+        return calls
+    }
+
+    @Test func theBroadcastsOfOneTurnGoToRedisAsOneCallInTheirOrder() throws {
+        try withBatchingHub(limit: 256) { hub, redis, stream in
+            let before = try scriptCalls(redis)
+            let ids = try submitInOneTurn(hub, count: 5)
+            #expect(try scriptCalls(redis) - before == 1)
+            // One after another in the group's sequence, in the order they were submitted.
+            #expect(Set(ids.map(\.epoch)).count == 1)
+            #expect(zip(ids, ids.dropFirst()).allSatisfy { $0.sequence + 1 == $1.sequence }, "\(ids)")
+            try stream.waitForEvents(5)
+            #expect(stream.events.map(\.data) == ["0", "1", "2", "3", "4"])
+            #expect(stream.events.map(\.id) == ids.map(\.description))
+        }
+    }
+
+    @Test func aTurnPastTheBatchLimitGoesInSeveralCallsInOrder() throws {
+        try withBatchingHub(limit: 2) { hub, redis, stream in
+            let before = try scriptCalls(redis)
+            let ids = try submitInOneTurn(hub, count: 5)
+            // 2 + 2 + 1.
+            #expect(try scriptCalls(redis) - before == 3)
+            #expect(zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 }, "\(ids)")
+            try stream.waitForEvents(5)
+            #expect(stream.events.map(\.data) == ["0", "1", "2", "3", "4"])
+        }
+    }
+
+    @Test func aLimitOfOneSendsEachBroadcastAlone() throws {
+        try withBatchingHub(limit: 1) { hub, redis, stream in
+            let before = try scriptCalls(redis)
+            _ = try submitInOneTurn(hub, count: 3)
+            #expect(try scriptCalls(redis) - before == 3)
+            try stream.waitForEvents(3)
+            #expect(stream.events.map(\.data) == ["0", "1", "2"])
+        }
+    }
+}
