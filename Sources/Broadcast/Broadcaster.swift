@@ -35,15 +35,18 @@ public final class Broadcaster: Sendable {
     }
 
     /// Sends `data` as one event to every subscriber of `channel`. Multi-line data becomes several `data:`
-    /// lines. Returns the event's id.
+    /// lines. Returns the event's id. `key`: what the event replaces for a lagging subscriber on a channel that
+    /// coalesces (`HubConfiguration.coalescePrefixes`): only the newest unsent event of each key waits for it.
     ///
     /// In a Redis group the id comes from Redis, so this waits for its answer (at most `relayTimeout`); call
     /// `broadcastAsync` instead where waiting is not allowed, and never from a hub loop thread.
     /// - Throws: `HubError` for a bad channel or event name or a full channel table; `.relayFailed` when Redis
     ///   took the event but did not answer in time.
     @discardableResult
-    public func broadcast(channel: String, event: String? = nil, data: String) throws(HubError) -> EventID {
-        try received(hub.submit(channels: [channel], event: event, data: Array(data.utf8))).id
+    public func broadcast(channel: String, event: String? = nil, data: String, key: String? = nil) throws(HubError)
+        -> EventID
+    {
+        try received(hub.submit(channels: [channel], event: event, data: Array(data.utf8), key: key)).id
     }
 
     /// The same without blocking a thread: resumes when the id is known.
@@ -51,8 +54,10 @@ public final class Broadcaster: Sendable {
     ///   timeout of its own it waits for Redis's answer or the bridge's publish deadline (then the hub
     ///   delivers the event itself).
     @discardableResult
-    public func broadcastAsync(channel: String, event: String? = nil, data: String) async throws -> EventID {
-        switch try hub.submit(channels: [channel], event: event, data: Array(data.utf8)) {
+    public func broadcastAsync(channel: String, event: String? = nil, data: String, key: String? = nil) async throws
+        -> EventID
+    {
+        switch try hub.submit(channels: [channel], event: event, data: Array(data.utf8), key: key) {
         case .published(let receipt): return receipt.id
         case .relayed(let pending):
             return try await withCheckedThrowingContinuation { continuation in
@@ -68,8 +73,10 @@ public final class Broadcaster: Sendable {
     /// Redis in a group, like `broadcast(channel:event:data:)`.
     /// - Throws: `HubError`, as `broadcast(channel:event:data:)` does.
     @discardableResult
-    public func broadcast(channels: [String], event: String? = nil, data: String) throws(HubError) -> PublishReceipt {
-        try received(hub.submit(channels: channels, event: event, data: Array(data.utf8)))
+    public func broadcast(channels: [String], event: String? = nil, data: String, key: String? = nil)
+        throws(HubError) -> PublishReceipt
+    {
+        try received(hub.submit(channels: channels, event: event, data: Array(data.utf8), key: key))
     }
 
     /// Renders `template` from the hub's library once with `context` and sends the HTML to every subscriber
@@ -77,10 +84,10 @@ public final class Broadcaster: Sendable {
     /// Waits for Redis in a group, like `broadcast(channel:event:data:)`.
     /// - Throws: `TemplateBroadcastError`: no templates, a render that failed, or a refused publish.
     @discardableResult
-    public func broadcast(channel: String, event: String? = nil, template: String, context: TemplateValue)
-        throws(TemplateBroadcastError) -> EventID
-    {
-        let outcome = try hub.submit(channels: [channel], event: event, template: template, context: context)
+    public func broadcast(
+        channel: String, event: String? = nil, template: String, context: TemplateValue, key: String? = nil
+    ) throws(TemplateBroadcastError) -> EventID {
+        let outcome = try hub.submit(channels: [channel], event: event, template: template, context: context, key: key)
         do {
             return try received(outcome).id
         } catch {
@@ -91,10 +98,11 @@ public final class Broadcaster: Sendable {
     /// The same, with any `Encodable` value as the context.
     /// - Throws: what encoding `context` throws, or a `TemplateBroadcastError`.
     @discardableResult
-    public func broadcast(channel: String, event: String? = nil, template: String, context: some Encodable)
-        throws -> EventID
-    {
-        try broadcast(channel: channel, event: event, template: template, context: TemplateValue(encoding: context))
+    public func broadcast(
+        channel: String, event: String? = nil, template: String, context: some Encodable, key: String? = nil
+    ) throws -> EventID {
+        try broadcast(
+            channel: channel, event: event, template: template, context: TemplateValue(encoding: context), key: key)
     }
 
     /// The receipt of a submitted event: at once when it was published here, else Redis's answer, waited for

@@ -62,6 +62,22 @@ enum HubSettings {
         integer(
             "high-water", "HUB_HIGH_WATER", "BYTES", "unsent bytes at which a slow subscriber is dropped",
             \.hub.highWaterBytes, 1024...(1 << 30)),
+        HubSetting(
+            flag: "coalesce-prefix", environment: "HUB_COALESCE_PREFIXES", placeholder: "PREFIX",
+            help: "channels named so coalesce: a lagging subscriber keeps the newest event of each key (repeatable)",
+            defaultValue: { $0.hub.coalescePrefixes.isEmpty ? "none" : $0.hub.coalescePrefixes.joined(separator: ",") },
+            apply: { configuration, value in
+                let prefixes = value.split(separator: ",").map(String.init)
+                for prefix in prefixes {
+                    // A prefix no channel name can start with would silently coalesce nothing.
+                    if let problem = ChannelName.validate(prefix, maxLength: configuration.hub.maxChannelNameBytes) {
+                        return "prefix \"\(prefix)\": \(problem)"
+                    }
+                }
+                guard !prefixes.isEmpty else { return "must not be empty" }
+                configuration.hub.coalescePrefixes += prefixes
+                return nil
+            }, reset: { $0.hub.coalescePrefixes = [] }),
         integer(
             "max-unsent", "HUB_MAX_UNSENT", "BYTES",
             "unsent answer bytes past which a connection is not read until they drain", \.hub.maxUnsentAnswerBytes,

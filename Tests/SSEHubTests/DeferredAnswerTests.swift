@@ -95,7 +95,8 @@ import Testing
 /// A relay that takes every event and never answers (a broker that went silent mid-publish).
 final class SilentRelay: PublishRelay {
     func relay(
-        channels: [String], event: String?, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void
+        channels: [String], event: String?, data: [UInt8], key: String?,
+        completion: @escaping @Sendable (EventID?) -> Void
     ) -> Bool { true }
     func interestChanged(channel: String, interested: Bool) {}
     func history(

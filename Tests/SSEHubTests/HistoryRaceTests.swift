@@ -12,7 +12,8 @@ import Testing
         init(_ stored: [RelayedEvent]) { self.stored = stored }
 
         func relay(
-            channels: [String], event: String?, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void
+            channels: [String], event: String?, data: [UInt8], key: String?,
+            completion: @escaping @Sendable (EventID?) -> Void
         ) -> Bool { false }
         func interestChanged(channel: String, interested: Bool) {}
         func history(

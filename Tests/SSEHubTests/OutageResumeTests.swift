@@ -103,7 +103,8 @@ extension OutageResumeTests {
 /// own id, and no history can be fetched.
 private final class DownRelay: PublishRelay {
     func relay(
-        channels: [String], event: String?, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void
+        channels: [String], event: String?, data: [UInt8], key: String?,
+        completion: @escaping @Sendable (EventID?) -> Void
     ) -> Bool { false }
     func interestChanged(channel: String, interested: Bool) {}
     func history(

@@ -14,7 +14,8 @@ import Testing
         private let ready = Atomic<Bool>(true)
 
         func relay(
-            channels: [String], event: String?, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void
+            channels: [String], event: String?, data: [UInt8], key: String?,
+            completion: @escaping @Sendable (EventID?) -> Void
         ) -> Bool {
             guard ready.load(ordering: .relaxed) else { return false }
             taken.withLock { $0.append((completion, channels, data)) }

@@ -5,7 +5,7 @@ import Testing
 /// channels or XADD to its streams. Malformed means counted and skipped (or, for stored history, a reset);
 /// never a crash, never injected SSE fields.
 @Suite(.serialized) struct RedisUntrustedInputTests {
-    /// Envelopes `id\nevent\nchannels\ndata`, published to channel `m`, that a hub must not deliver.
+    /// Envelopes `id\nevent\nchannels[\tkey]\ndata`, published to channel `m`, that a hub must not deliver.
     static let malformedEnvelopes: [String] = [
         "18446744073709551616-1\n\n\nhello",  // past UInt64
         "1-18446744073709551616\n\n\nhello",
@@ -21,6 +21,10 @@ import Testing
         "1-2\n\nx y\nhello",  // a list without the channel it came on
         "1-2\n\nm bad%name\nhello",
         "1-2\n\nm  y\nhello",  // an empty name
+        "1-2\n\n\t\nhello",  // a tab and no key
+        "1-2\n\n\t" + String(repeating: "k", count: 129) + "\nhello",  // a key longer than a channel name
+        "1-2\n\n\tbad\rkey\nhello",
+        "1-2\n\nm\tkey\nhello",  // a list of one before the key
     ]
 
     @Test(arguments: malformedEnvelopes)

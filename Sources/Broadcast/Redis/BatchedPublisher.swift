@@ -9,7 +9,7 @@ final class BatchedPublisher {
     /// Publishes a batch of events atomically, in order: the group's epoch (created once), then per event the
     /// next sequence, the event appended to each of its channels' capped streams under that id, and the envelope
     /// `id\nevent\nchannels\ndata` published to each of its channels (`channels`: all of the event's,
-    /// space-separated, when there are several; else empty). One script, so stream order, publish order and ids
+    /// space-separated, when there are several; else empty; then a tab and the event's key, if it has one). One script, so stream order, publish order and ids
     /// agree, and one event's messages arrive together. KEYS[3] is the set of every epoch this Redis has issued
     /// ids under since its data began: a stored history proves a resume only from an id of one of them.
     ///
@@ -86,11 +86,16 @@ final class BatchedPublisher {
 
     /// Queues one broadcast for the end of this turn; `deadline` is Redis's millisecond past which it must not
     /// run, and `guarded` its answer's guard.
-    func add(channels: [String], event: String, data: [UInt8], deadline: Int64, guarded: PublishGuards.Entry) {
+    func add(
+        channels: [String], event: String, data: [UInt8], key: String?, deadline: Int64, guarded: PublishGuards.Entry
+    ) {
         var arguments: [[UInt8]] = [Array(String(channels.count).utf8), Array(String(deadline).utf8)]
         arguments.append(Array(event.utf8))
         arguments.append(data)
-        arguments.append(channels.count > 1 ? Array(channels.joined(separator: " ").utf8) : [])
+        // The channel line, and the key after a tab (`RedisBridgeCore.parseEnvelope`).
+        var line = channels.count > 1 ? Array(channels.joined(separator: " ").utf8) : []
+        if let key { line += [UInt8(ascii: "\t")] + Array(key.utf8) }
+        arguments.append(line)
         for channel in channels { arguments.append(Array((prefix + "channel:" + channel).utf8)) }
         if pending.isEmpty { loop.beforeNextWait { [weak self] in self?.flush() } }
         pending.append(

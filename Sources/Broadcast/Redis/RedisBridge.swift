@@ -51,7 +51,8 @@ public final class RedisBridge: PublishRelay {
     public var isReady: Bool { ready.load(ordering: .acquiring) }
 
     package func relay(
-        channels: [String], event: String?, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void
+        channels: [String], event: String?, data: [UInt8], key: String?,
+        completion: @escaping @Sendable (EventID?) -> Void
     ) -> Bool {
         guard isReady else {
             counters.add(.degradedPublishes)
@@ -60,7 +61,7 @@ public final class RedisBridge: PublishRelay {
         let started = MonotonicClock.now()
         hub.run(onLoop: 0) { [self] loop in
             guard let core = loop.attachment(RedisBridgeCore.self) else { return completion(nil) }
-            core.publish(channels: channels, event: event ?? "", data: data) { id in
+            core.publish(channels: channels, event: event ?? "", data: data, key: key) { id in
                 if id != nil { self.roundTrips.withLock { $0.observe(MonotonicClock.now() &- started) } }
                 completion(id)
             }

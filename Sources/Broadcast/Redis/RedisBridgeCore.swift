@@ -183,13 +183,16 @@ package final class RedisBridgeCore {
 
     func key(_ suffix: String) -> [UInt8] { Array((bridge.prefix + suffix).utf8) }
 
-    func publish(channels: [String], event: String, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void) {
+    func publish(
+        channels: [String], event: String, data: [UInt8], key: String?,
+        completion: @escaping @Sendable (EventID?) -> Void
+    ) {
         guard let deadline = clock.deadline(after: timings.publishTimeout, now: MonotonicClock.now()) else {
             bridge.counters.add(.failedPublishes)
             return completion(nil)
         }
         let entry = guards.add(certainlyPast: deadline.certainlyPast, completion: completion)
-        batcher.add(channels: channels, event: event, data: data, deadline: deadline.redis, guarded: entry)
+        batcher.add(channels: channels, event: event, data: data, key: key, deadline: deadline.redis, guarded: entry)
     }
 
     /// Subscribes in Redis to `channel` if it has local subscribers and unsubscribes if not. The channel table
@@ -252,7 +255,7 @@ package final class RedisBridgeCore {
         if let backfill { return backfill.hold(reply) }
         let prefix = bridge.prefix + "channel:"
         guard let name = parts[1].text, name.hasPrefix(prefix), case .string(let envelope) = parts[2],
-            let (id, event, spread, data) = Self.parseEnvelope(
+            let (id, event, spread, key, data) = Self.parseEnvelope(
                 envelope, maxChannelName: bridge.hub.configuration.maxChannelNameBytes)
         else {
             bridge.counters.add(.malformed)
@@ -270,7 +273,7 @@ package final class RedisBridgeCore {
         }
         lastHeard = max(lastHeard ?? id, id)
         guard let targets = deliveryTargets(channel: channel, id: id, spread: spread) else { return }
-        if bridge.hub.deliverRelayed(channels: targets, id: id, event: event, data: data) {
+        if bridge.hub.deliverRelayed(channels: targets, id: id, event: event, data: data, key: key) {
             if !behindReported.isEmpty { behindReported.subtract(targets) }
         } else {
             // Below this hub's own ids of an outage: delivered, it would take the streams' ids backwards.
@@ -299,9 +302,12 @@ package final class RedisBridgeCore {
         return targets
     }
 
-    /// `id\nevent\nchannels\ndata`; nil when any part is malformed (a bad id, a field-breaking event name, a
-    /// channel list that breaks the channel rule).
-    package static func parseEnvelope(_ bytes: [UInt8], maxChannelName: Int) -> (EventID, String?, [String], [UInt8])? {
+    /// `id\nevent\nchannels\ndata`, where the channel line may end in a tab and the event's coalescing key (no
+    /// channel name has a tab); nil when any part is malformed (a bad id, a field-breaking event name, a channel
+    /// list that breaks the channel rule, an empty or overlong key).
+    package static func parseEnvelope(_ bytes: [UInt8], maxChannelName: Int)
+        -> (EventID, String?, [String], String?, [UInt8])?
+    {
         guard let first = bytes.firstIndex(of: 0x0A),
             let second = bytes[(first + 1)...].firstIndex(of: 0x0A),
             let third = bytes[(second + 1)...].firstIndex(of: 0x0A),
@@ -309,13 +315,24 @@ package final class RedisBridgeCore {
         else { return nil }
         let event = String(decoding: bytes[(first + 1)..<second], as: UTF8.self)
         guard EventEncoder.isValidFieldValue(event.utf8) else { return nil }
-        let spread = bytes[(second + 1)..<third].split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        var line = bytes[(second + 1)..<third]
+        var key: String?
+        if let tab = line.firstIndex(of: UInt8(ascii: "\t")) {
+            let text = line[(tab + 1)...]
+            // The publish side's rules: not empty, a channel name's length at most, no CR/LF/NUL (no LF here).
+            guard !text.isEmpty, text.count <= maxChannelName, EventEncoder.isValidFieldValue(text),
+                UTF8Validation.isValid(Array(text))
+            else { return nil }
+            key = String(decoding: text, as: UTF8.self)
+            line = line[..<tab]
+        }
+        let spread = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
         let channels = spread == [""] ? [] : spread
         guard channels.count != 1, channels.allSatisfy({ ChannelName.validate($0, maxLength: maxChannelName) == nil })
         else {
             return nil
         }
-        return (id, event.isEmpty ? nil : event, channels, Array(bytes[(third + 1)...]))
+        return (id, event.isEmpty ? nil : event, channels, key, Array(bytes[(third + 1)...]))
     }
 }

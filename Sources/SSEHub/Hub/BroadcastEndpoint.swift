@@ -1,7 +1,8 @@
 /// `POST /broadcast`: publishes one event from a JSON or form-encoded body.
 ///
 /// JSON: `{"channel": "news", "event": "update", "data": "..."}`, or `"channels": [...]` for several; a
-/// `data` that is not a string is sent as its compact JSON text. Form: the same field names, `channel`
+/// `data` that is not a string is sent as its compact JSON text; `key` names what the event replaces on a
+/// channel that coalesces (`HubConfiguration.coalescePrefixes`). Form: the same field names, `channel`
 /// repeatable. Answers `{"id": "...", "subscribers": N}`.
 enum BroadcastEndpoint {
     /// `{"id":"…","subscribers":N}`, written directly rather than through JSONValue: it goes out for every
@@ -23,7 +24,7 @@ enum BroadcastEndpoint {
         let (channels, event) = (try hub.validatedChannels(fields.channels), fields.event)
         try allow(channels, by: grant)
         if let template = fields.template { fields.data = try render(template, fields: fields, hub: hub) }
-        switch try hub.submit(channels: channels, event: event, data: fields.data, fromLoop: loop) {
+        switch try hub.submit(channels: channels, event: event, data: fields.data, key: fields.key, fromLoop: loop) {
         case .published(let receipt):
             return .response(answer(id: receipt.id, subscribers: receipt.subscribers))
         case .relayed(let pending):
@@ -60,6 +61,7 @@ enum BroadcastEndpoint {
     struct Fields {
         var channels: [String] = []
         var event: String?
+        var key: String?
         var data: [UInt8] = []
         /// A template to render instead of `data`, with its context.
         var template: String?
@@ -111,6 +113,11 @@ enum BroadcastEndpoint {
         case .string(let event)?: fields.event = event
         default: throw HTTPError(.badRequest, "\"event\" must be a string")
         }
+        switch value["key"] {
+        case nil, .null?: break
+        case .string(let key)?: fields.key = key
+        default: throw HTTPError(.badRequest, "\"key\" must be a string")
+        }
         // `null` is no value, for every field.
         switch value["data"] {
         case nil, .null?: break
@@ -156,6 +163,7 @@ enum BroadcastEndpoint {
             switch field {
             case .channel: fields.channels.append(String(decoding: value, as: UTF8.self))
             case .event: fields.event = String(decoding: value, as: UTF8.self)
+            case .key: fields.key = String(decoding: value, as: UTF8.self)
             case .data:
                 fields.data = value
                 fields.dataGiven = true
@@ -174,7 +182,7 @@ enum BroadcastEndpoint {
 
     /// The form fields a publish reads; others are ignored.
     private enum FormField: String {
-        case channel, event, data, template, context
+        case channel, event, key, data, template, context
 
         init?(_ name: [UInt8]) {
             // `channels` is accepted as a spelling of `channel`, as in JSON.

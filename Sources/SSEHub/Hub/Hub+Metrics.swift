@@ -47,6 +47,9 @@ extension Hub {
             total.deliveries)
         page.add("ssehub_written_bytes_total", .counter, "Bytes written to clients.", total.bytesWritten)
         page.add(
+            "ssehub_coalesced_events_total", .counter,
+            "Unsent events a newer one of the same key replaced for a lagging subscriber.", total.coalescedEvents)
+        page.add(
             "ssehub_slow_subscribers_dropped_total", .counter, "Subscribers disconnected past their backlog limit.",
             stats.read(.slowSubscribersDropped))
         var resets = ResetReason.allCases.map { reason in

@@ -14,15 +14,17 @@ extension Hub {
     package func publish(channels names: [String], event: String?, data: some Collection<UInt8>) throws(HubError)
         -> PublishReceipt
     {
-        try publish(channels: names, event: event, data: data, fromLoop: nil)
+        try publish(channels: names, event: event, data: data, key: nil, fromLoop: nil)
     }
 
     /// `fromLoop`: the loop whose thread is calling (a publish over HTTP); its own share is queued without an
-    /// eventfd round trip.
-    func publish(channels names: [String], event: String?, data: some Collection<UInt8>, fromLoop: Int?)
+    /// eventfd round trip. `key`: already validated (`validatedKey`).
+    func publish(channels names: [String], event: String?, data: some Collection<UInt8>, key: String?, fromLoop: Int?)
         throws(HubError) -> PublishReceipt
     {
-        guard let receipt = try store(channels: names, event: event, data: data, fromLoop: fromLoop, assignedID: nil)
+        guard
+            let receipt = try store(
+                channels: names, event: event, data: data, key: key, fromLoop: fromLoop, assignedID: nil)
         else { preconditionFailure("only a relayed event can fall behind the position") }
         return receipt
     }
@@ -30,12 +32,16 @@ extension Hub {
     /// Publishes with `assignedID` (a relayed event's) or the next id; nil when `assignedID` is not above the
     /// hub's position (then nothing happened).
     func store(
-        channels names: [String], event: String?, data: some Collection<UInt8>, fromLoop: Int?, assignedID: EventID?
+        channels names: [String], event: String?, data: some Collection<UInt8>, key: String?, fromLoop: Int?,
+        assignedID: EventID?
     ) throws(HubError) -> PublishReceipt? {
         let channels = try validatedChannels(names)
         let event = try validatedEvent(event)
         // Encode everything but the id outside the lock; the id line is prefixed under it.
         let body = EventEncoder.encode(id: nil, event: event, data: data)
+        // One key of several channels is another than the same key of one of them: replacing across channels
+        // would take from a stream of both an event it has not had in any form.
+        let coalesceKey = key.map { channels.joined(separator: " ") + "\n" + $0 }
         var text: String?
         var wake: [LoopHandle] = []
         var overflowed: [EventStreamSink] = []
@@ -59,7 +65,8 @@ extension Hub {
             var prefix: [UInt8] = Array("id: ".utf8)
             id.append(to: &prefix)
             prefix.append(0x0A)
-            let frame = Frame(prefix: prefix, body: body, sequence: sequence, id: id, publishedAt: now)
+            let frame = Frame(
+                prefix: prefix, body: body, sequence: sequence, id: id, publishedAt: now, coalesceKey: coalesceKey)
             // Per loop, the keys of the channels it has subscribers of.
             var perLoop = [[UInt64]](repeating: [], count: loops.count)
             for name in channels {
@@ -122,6 +129,21 @@ extension Hub {
             throw .invalidEvent("event name must not contain CR, LF or NUL")
         }
         return event
+    }
+
+    /// A coalescing key: nil for none or empty; at most as long as a channel name may be, without CR, LF or NUL
+    /// (it travels in a line of the relay's envelope).
+    func validatedKey(_ key: String?) throws(HubError) -> String? {
+        guard let key, !key.isEmpty else { return nil }
+        guard key.utf8.count <= configuration.maxChannelNameBytes else {
+            throw .invalidEvent(
+                "key is \(key.utf8.count) bytes; the limit is \(configuration.maxChannelNameBytes) (--max-channel-name)"
+            )
+        }
+        guard EventEncoder.isValidFieldValue(key.utf8) else {
+            throw .invalidEvent("key must not contain CR, LF or NUL")
+        }
+        return key
     }
 
     /// The names, checked against the channel rule, duplicates removed, order kept.

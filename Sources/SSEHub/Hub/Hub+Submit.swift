@@ -51,36 +51,42 @@ extension Hub {
     ///     gets the event once.
     ///   - event: the SSE event name, or nil for the default `message`.
     ///   - data: the event's data; line breaks split it into several `data:` lines.
+    ///   - key: what the event replaces: on a channel that coalesces (`HubConfiguration.coalescePrefixes`), a
+    ///     subscriber that lags keeps only the newest unsent event of each key of the same channels (an htmx
+    ///     partial for `#cart`, a counter). nil or empty for none.
     /// - Returns: the receipt at once, or a `PendingPublish` when the relay took the event.
-    /// - Throws: `HubError` for a bad channel or event name, too many channels, or a full channel table.
-    public func submit(channels names: [String], event rawEvent: String?, data: [UInt8]) throws(HubError)
-        -> PublishOutcome
+    /// - Throws: `HubError` for a bad channel, event name or key, too many channels, or a full channel table.
+    public func submit(channels names: [String], event rawEvent: String?, data: [UInt8], key rawKey: String? = nil)
+        throws(HubError) -> PublishOutcome
     {
-        try submit(channels: names, event: rawEvent, data: data, fromLoop: nil)
+        try submit(channels: names, event: rawEvent, data: data, key: rawKey, fromLoop: nil)
     }
 
-    /// `submit(channels:event:data:)` from loop `fromLoop`'s thread, so a local publish queues that loop's
+    /// `submit(channels:event:data:key:)` from loop `fromLoop`'s thread, so a local publish queues that loop's
     /// own share directly.
-    func submit(channels names: [String], event rawEvent: String?, data: [UInt8], fromLoop: Int?)
+    func submit(channels names: [String], event rawEvent: String?, data: [UInt8], key rawKey: String?, fromLoop: Int?)
         throws(HubError) -> PublishOutcome
     {
         let channels = try validatedChannels(names)
         let event = try validatedEvent(rawEvent)
+        let key = try validatedKey(rawKey)
         guard let relay else {
-            return .published(try publish(channels: channels, event: event, data: data, fromLoop: fromLoop))
+            return .published(try publish(channels: channels, event: event, data: data, key: key, fromLoop: fromLoop))
         }
         let pending = PendingPublish()
         // A relay that fails after taking the event falls back to local delivery, like one that is down:
         // local subscribers keep getting their events through an outage.
-        let taken = relay.relay(channels: channels, event: event, data: data) { [self] id in
+        let taken = relay.relay(channels: channels, event: event, data: data, key: key) { [self] id in
             guard let id else {
                 return pending.complete(
-                    Result { () throws(HubError) in try publish(channels: channels, event: event, data: data) })
+                    Result { () throws(HubError) in
+                        try publish(channels: channels, event: event, data: data, key: key, fromLoop: nil)
+                    })
             }
             answerOnceDelivered(id, channels: channels, pending)
         }
         guard taken else {
-            return .published(try publish(channels: channels, event: event, data: data, fromLoop: fromLoop))
+            return .published(try publish(channels: channels, event: event, data: data, key: key, fromLoop: fromLoop))
         }
         return .relayed(pending)
     }

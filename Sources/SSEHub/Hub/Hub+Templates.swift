@@ -22,9 +22,9 @@ extension Hub {
     /// the group hears it): encoded once, shared by every subscriber.
     /// - Throws: `.noTemplates` without a library, `.render` when the template is unknown, too deep or its
     ///   output passes `maxRenderedBytes`, `.publish` when the hub refuses the channels or event name.
-    public func submit(channels: [String], event: String?, template: String, context: TemplateValue)
-        throws(TemplateBroadcastError) -> PublishOutcome
-    {
+    public func submit(
+        channels: [String], event: String?, template: String, context: TemplateValue, key: String? = nil
+    ) throws(TemplateBroadcastError) -> PublishOutcome {
         guard let templates else { throw .noTemplates }
         // Check names before rendering, so a bad channel costs no render.
         do {
@@ -39,7 +39,7 @@ extension Hub {
             throw .render(error)
         }
         do {
-            return try submit(channels: channels, event: event, data: html)
+            return try submit(channels: channels, event: event, data: html, key: key)
         } catch {
             throw .publish(error)
         }

@@ -23,6 +23,11 @@ public struct HubConfiguration: Sendable {
     public var replayBytesTotal = 64 * 1024 * 1024
     /// Unsent bytes at which a subscriber is disconnected as too slow.
     public var highWaterBytes = 256 * 1024
+    /// Channels whose names start with one of these coalesce by key: for a subscriber that lags, an event
+    /// published with a `key` replaces that key's unsent older one instead of queueing behind it (the replay
+    /// ring still keeps every event). Bounded by `highWaterBytes` all the same. Other channels queue every
+    /// event and drop a subscriber at the mark.
+    public var coalescePrefixes: [String] = []
     /// Unsent answer bytes past which a connection's further requests are not read until the answers drain
     /// (pipelining clients that do not read then meet TCP back-pressure instead of filling memory).
     public var maxUnsentAnswerBytes = 1024 * 1024

@@ -6,6 +6,8 @@ struct LoopMetrics: Sendable {
     /// Bytes `writev` took, streams and answers alike.
     var bytesWritten = 0
     var keepalives = 0
+    /// Unsent events a newer one of the same key replaced for a lagging subscriber (coalescing channels).
+    var coalescedEvents = 0
     /// Events sent from the replay ring (or the relay's history) to resuming streams.
     var replayedEvents = 0
     /// `reset` events sent to resuming streams, by `ResetReason.rawValue`.
@@ -31,6 +33,7 @@ struct LoopMetrics: Sendable {
         deliveries += other.deliveries
         bytesWritten += other.bytesWritten
         keepalives += other.keepalives
+        coalescedEvents += other.coalescedEvents
         replayedEvents += other.replayedEvents
         for index in resets.indices { resets[index] += other.resets[index] }
         for index in answersByClass.indices { answersByClass[index] += other.answersByClass[index] }

@@ -3,9 +3,10 @@
 package protocol PublishRelay: AnyObject, Sendable {
     /// Takes the event for the group. False when the relay cannot take it now (broker down): the hub then
     /// delivers it locally. `completion` gets the assigned id (nil if it failed after being taken), on any
-    /// thread.
+    /// thread. `key`: the event's coalescing key, which every hub of the group needs too.
     func relay(
-        channels: [String], event: String?, data: [UInt8], completion: @escaping @Sendable (EventID?) -> Void
+        channels: [String], event: String?, data: [UInt8], key: String?,
+        completion: @escaping @Sendable (EventID?) -> Void
     ) -> Bool
     /// A channel gained its first local subscriber (`true`) or lost its last (`false`).
     func interestChanged(channel: String, interested: Bool)
@@ -67,8 +68,10 @@ extension Hub {
     /// Returns false, delivering nothing, for an id not above `position`: an event the group published while
     /// this hub, cut off, gave its streams ids of its own above it (before `position` raised the group's).
     @discardableResult
-    package func deliverRelayed(channels: [String], id: EventID, event: String?, data: [UInt8]) -> Bool {
-        (try? store(channels: channels, event: event, data: data, fromLoop: nil, assignedID: id)) != nil
+    package func deliverRelayed(channels: [String], id: EventID, event: String?, data: [UInt8], key: String? = nil)
+        -> Bool
+    {
+        (try? store(channels: channels, event: event, data: data, key: key, fromLoop: nil, assignedID: id)) != nil
     }
 
     /// The newest id this hub has issued or delivered. A relay coming back from an outage makes the group's

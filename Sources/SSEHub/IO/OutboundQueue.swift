@@ -25,6 +25,20 @@ struct OutboundQueue {
         pendingBytes += frame.count
     }
 
+    /// Drops the unsent frame with `key`, if one waits and none of it is written yet, and returns its size (0 if
+    /// none): the caller queues the newer frame of that key at the end, so ids on the stream still rise. Only a
+    /// lagging subscriber has such frames; with coalescing its backlog holds at most one per key.
+    mutating func removeUnsent(coalesceKey key: String) -> Int {
+        let first = offset == 0 ? head : head + 1
+        guard first < frames.count,
+            let index = frames[first...].firstIndex(where: { $0!.coalesceKey == key })
+        else { return 0 }
+        let size = frames[index]!.count
+        frames.remove(at: index)
+        pendingBytes -= size
+        return size
+    }
+
     enum FlushResult {
         case drained
         /// The socket buffer is full; wait for `EPOLLOUT`.

@@ -40,7 +40,9 @@ extension EventLoop {
             let channel =
                 channels[entry.key]
                 ?? {
-                    let created = LoopChannel(key: entry.key, name: entry.name)
+                    let created = LoopChannel(
+                        key: entry.key, name: entry.name,
+                        coalesces: configuration.coalescePrefixes.contains { entry.name.hasPrefix($0) })
                     channels[entry.key] = created
                     return created
                 }()
@@ -89,6 +91,11 @@ extension EventLoop {
                 stream.heldLive.append(frame)
                 stream.heldLiveBytes += frame.count
             } else {
+                if channel.coalesces, let key = frame.coalesceKey, !connection.outbound.isEmpty,
+                    connection.outbound.removeUnsent(coalesceKey: key) > 0
+                {
+                    metrics.coalescedEvents += 1
+                }
                 connection.outbound.append(frame)
             }
             let backlog = connection.outbound.backlogBytes + stream.heldLiveBytes

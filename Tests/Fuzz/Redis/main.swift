@@ -47,7 +47,10 @@ func encode(_ reply: RedisReply, into out: inout [UInt8]) {
 }
 
 func checkEnvelope(_ bytes: [UInt8]) {
-    guard let (id, event, channels, data) = RedisBridgeCore.parseEnvelope(bytes, maxChannelName: 128) else { return }
+    guard let (id, event, channels, key, data) = RedisBridgeCore.parseEnvelope(bytes, maxChannelName: 128) else {
+        return
+    }
+    if let key { require(!key.isEmpty && EventEncoder.isValidFieldValue(key.utf8), "key \(key) breaks a line") }
     if let event {
         require(!event.isEmpty && EventEncoder.isValidFieldValue(event.utf8), "event name \(event) breaks a field")
     }
@@ -55,11 +58,13 @@ func checkEnvelope(_ bytes: [UInt8]) {
     require(channels.allSatisfy { ChannelName.validate($0, maxLength: 128) == nil }, "invalid channel in \(channels)")
     require(bytes.count >= data.count && Array(bytes.suffix(data.count)) == data, "data is not the envelope's tail")
     let rebuilt =
-        Array("\(id)\n\(event ?? "")\n\(channels.joined(separator: " "))\n".utf8) + data
+        Array("\(id)\n\(event ?? "")\n\(channels.joined(separator: " "))\(key.map { "\t" + $0 } ?? "")\n".utf8) + data
     guard let again = RedisBridgeCore.parseEnvelope(rebuilt, maxChannelName: 128) else {
         fatalError("a rebuilt envelope is rejected")
     }
-    require(again.0 == id && again.1 == event && again.2 == channels && again.3 == data, "rebuilt envelope differs")
+    require(
+        again.0 == id && again.1 == event && again.2 == channels && again.3 == key && again.4 == data,
+        "rebuilt envelope differs")
 }
 
 func checkStoredEvent(_ reply: RedisReply) {

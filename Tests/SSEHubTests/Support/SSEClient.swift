@@ -117,6 +117,18 @@ final class SSEClient {
         }
     }
 
+    /// Reads until the events so far satisfy `condition`.
+    func waitForEvents(_ what: String, timeout: Double = 10, until condition: ([ReceivedEvent]) -> Bool) throws {
+        let deadline = TestClock.now() + timeout
+        consumeBuffer()
+        while !condition(events) {
+            let left = deadline - TestClock.now()
+            guard left > 0, !socket.peerClosed else { throw TestTimeout(what: "\(what) (have \(events.count) events)") }
+            socket.readSome(timeout: left)
+            consumeBuffer()
+        }
+    }
+
     /// Reads until at least `count` comment lines have arrived.
     func waitForComments(_ count: Int, timeout: Double = 10) throws {
         let deadline = TestClock.now() + timeout
