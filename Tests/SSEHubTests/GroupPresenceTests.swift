@@ -27,6 +27,28 @@ import Testing
         return (broadcaster, totals)
     }
 
+    /// Counts go by the script's SHA1, not its whole text on every change, and a flushed script cache costs no
+    /// count (the one refused is sent again with the text).
+    @Test func countsGoByTheScriptsSHAAndSurviveAFlushedScriptCache() throws {
+        let redis = try RedisServer()
+        let (a, totals) = try startHub(redis: redis)
+        defer { a.shutdown() }
+        let (evals, shas) = try (
+            PublishBatchTests.calls(of: "eval", in: redis), PublishBatchTests.calls(of: "evalsha", in: redis)
+        )
+        let first = try SSEClient(port: a.hub.port, path: "/events/lobby")
+        try first.readHead()
+        try eventually("1 in the lobby") { totals.last("lobby") == 1 }
+        _ = try redis.command("SCRIPT FLUSH")
+        let second = try SSEClient(port: a.hub.port, path: "/events/lobby")
+        try second.readHead()
+        try eventually("2 in the lobby after the flush") { totals.last("lobby") == 2 }
+        // Two writes by SHA1 (one refused after the flush); only that one again with the text.
+        #expect(try PublishBatchTests.calls(of: "evalsha", in: redis) - shas == 2)
+        #expect(try PublishBatchTests.calls(of: "eval", in: redis) - evals == 1)
+        withExtendedLifetime((first, second)) {}
+    }
+
     @Test func everyHubHearsTheChannelsSubscribersAcrossTheGroup() throws {
         let redis = try RedisServer()
         let (a, totalsA) = try startHub(redis: redis)

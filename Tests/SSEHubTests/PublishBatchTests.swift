@@ -17,6 +17,8 @@ import Testing
         defer { hub.shutdown() }
         var timings = RedisGroupTests.fastTimings
         timings.publishBatchLimit = limit
+        // Presence writes go by the SHA1 too: one for the stream below, then none for the test's length.
+        timings.presenceTTL = .seconds(600)
         let prefix = "batch\(UInt32.random(in: 0...UInt32.max)):"
         RedisBridge.attach(
             to: hub, address: try RedisAddress(parsing: "127.0.0.1:\(redis.port)"), prefix: prefix, timings: timings)
@@ -24,6 +26,9 @@ import Testing
         let stream = try SSEClient(port: hub.port, path: "/events/batch")
         try stream.readHead()
         try RedisGroupTests().waitForSubscribers(redis, prefix, channel: "batch", count: 1)
+        try eventually("the stream's presence count written") {
+            (try? redis.command("HLEN \(prefix)presence:batch"))?.hasPrefix(":1\r\n") == true
+        }
         try body(hub, redis, stream)
     }
 
@@ -48,9 +53,12 @@ import Testing
 
     /// Calls of the publish script so far (the bridge sends it by SHA1 once Redis has it cached, as it has once
     /// the bridge is ready).
-    func scriptCalls(_ redis: RedisServer) throws -> Int {
+    func scriptCalls(_ redis: RedisServer) throws -> Int { try Self.calls(of: "evalsha", in: redis) }
+
+    /// Calls of `command` Redis has run so far (`INFO commandstats`).
+    static func calls(of command: String, in redis: RedisServer) throws -> Int {
         let stats = try redis.command("INFO commandstats")
-        guard let line = stats.split(separator: "\r\n").first(where: { $0.hasPrefix("cmdstat_evalsha:") }),
+        guard let line = stats.split(separator: "\r\n").first(where: { $0.hasPrefix("cmdstat_\(command):") }),
             let calls = line.split(separator: "calls=").dropFirst().first?.split(separator: ",").first.flatMap({
                 Int($0)
             })

@@ -60,9 +60,7 @@ final class BatchedPublisher {
     /// while it runs.
     private let limit: Int
     private var pending: [Entry] = []
-    /// The script's SHA1 once Redis has it cached: batches then send `EVALSHA` and 40 bytes instead of the
-    /// script's text. A restarted Redis has lost its cache, so it is loaded again on every (re)connect.
-    private var scriptSHA: [UInt8]?
+    private let cached = CachedScript(BatchedPublisher.script)
 
     init(
         client: RedisClient, guards: PublishGuards, counters: RedisBridgeCounters, loop: LoopContext,
@@ -77,12 +75,8 @@ final class BatchedPublisher {
         self.limit = max(1, limit)
     }
 
-    func loadScript() {
-        scriptSHA = nil
-        client.send([Array("SCRIPT".utf8), Array("LOAD".utf8), Array(Self.script.utf8)]) { [weak self] reply in
-            if case .string(let sha)? = reply { self?.scriptSHA = sha }
-        }
-    }
+    /// On every (re)connect of the publisher connection.
+    func loadScript() { cached.load(on: client) }
 
     /// Queues one broadcast for the end of this turn; `deadline` is Redis's millisecond past which it must not
     /// run, and `guarded` its answer's guard.
@@ -122,17 +116,10 @@ final class BatchedPublisher {
             keys.append(contentsOf: entry.streams)
             arguments.append(contentsOf: entry.arguments)
         }
-        let body: [[UInt8]] =
-            scriptSHA.map { [Array("EVALSHA".utf8), $0] } ?? [Array("EVAL".utf8), Array(Self.script.utf8)]
-        client.send(body + [Array(String(keys.count).utf8)] + keys + arguments) { [weak self] reply in
+        client.send(cached.command + [Array(String(keys.count).utf8)] + keys + arguments) { [weak self] reply in
             guard let self else { return }
-            if case .error(let message)? = reply, message.hasPrefix("NOSCRIPT") {
-                // The cache was flushed under us: send this batch with the full text (same deadlines) and load
-                // it again.
-                self.scriptSHA = nil
-                self.loadScript()
-                return self.send(batch)
-            }
+            // The cache was flushed under us: this batch again, with the text (same deadlines).
+            if self.cached.wasMissing(reply, on: self.client) { return self.send(batch) }
             self.answer(batch, with: reply)
         }
     }

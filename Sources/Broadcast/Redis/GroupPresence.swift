@@ -39,6 +39,7 @@ final class GroupPresence {
     private let ttl: Duration
     /// This hub's field in every channel's hash.
     private let member: [UInt8]
+    private let cached = CachedScript(GroupPresence.script)
     /// The group's presence channel, which carries every total.
     let channel: String
     /// Set once the first group observer arrives: from then on this hub hears the group's totals.
@@ -66,6 +67,9 @@ final class GroupPresence {
 
     /// Starts the refreshes (the bridge starts).
     func start() { scheduleRefresh() }
+
+    /// On every (re)connect of the publisher connection: from then on counts go by the script's SHA1.
+    func loadScript() { cached.load(on: publisher) }
 
     /// Starts hearing the group's totals. The caller subscribes to `channel`.
     func startHearing() { hearing = true }
@@ -106,14 +110,17 @@ final class GroupPresence {
         }
         let count = local[name] ?? 0
         let milliseconds = ttl.components.seconds * 1000 + ttl.components.attoseconds / 1_000_000_000_000_000
-        publisher.send([
-            Array("EVAL".utf8), Array(Self.script.utf8), [UInt8(ascii: "1")],
-            Array((bridge.prefix + "presence:" + name).utf8),
-            member, Array(String(count).utf8), Array(String(milliseconds).utf8), Array(channel.utf8), Array(name.utf8),
-        ]) { [weak self] reply in
-            if case .error(let message)? = reply { Log.error("redis presence", message) }
+        publisher.send(
+            cached.command + [
+                [UInt8(ascii: "1")], Array((bridge.prefix + "presence:" + name).utf8), member,
+                Array(String(count).utf8), Array(String(milliseconds).utf8), Array(channel.utf8), Array(name.utf8),
+            ]
+        ) { [weak self] reply in
             guard let self else { return }
             self.writing.remove(name)
+            // The cache was flushed under us: this count again, with the script's text.
+            if self.cached.wasMissing(reply, on: self.publisher) { return self.write(name) }
+            if case .error(let message)? = reply { Log.error("redis presence", message) }
             // No answer: the connection failed, and coming back rewrites every count.
             if reply != nil, self.changedMeanwhile.remove(name) != nil { self.write(name) }
         }

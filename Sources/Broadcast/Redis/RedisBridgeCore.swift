@@ -87,7 +87,10 @@ package final class RedisBridgeCore {
         }
         publisher.holdOpenUntil = { [unowned self] in self.guards.lastCertainlyPast }
         publisher.onStateChange = { [unowned self] state in
-            if state == .ready { self.batcher.loadScript() }
+            if state == .ready {
+                self.batcher.loadScript()
+                self.presence.loadScript()
+            }
             self.connectionsChanged()
         }
         subscriber.onStateChange = { [unowned self] state in
