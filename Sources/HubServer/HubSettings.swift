@@ -143,6 +143,10 @@ enum HubSettings {
             "redis-publish-batch", "HUB_REDIS_PUBLISH_BATCH", "N",
             "most broadcasts one Redis script call carries (those of one loop turn go together)",
             \.redisTimings.publishBatchLimit, 1...10_000),
+        integer(
+            "redis-publish-batch-bytes", "HUB_REDIS_PUBLISH_BATCH_BYTES", "BYTES",
+            "most bytes of broadcast data one Redis script call carries beyond its first broadcast",
+            \.redisTimings.publishBatchBytes, 1024...(1 << 30)),
         duration(
             "redis-presence-ttl", "HUB_REDIS_PRESENCE_TTL", "SECONDS",
             "how long this hub's subscriber counts stay in the group's presence totals unless refreshed",

@@ -126,6 +126,7 @@ import Testing
         ("--log-format xml", "", "--log-format:"), ("", "HUB_ACCESS_LOG=maybe", "HUB_ACCESS_LOG:"),
         ("--redis-publish-batch 0", "", "--redis-publish-batch:"),
         ("", "HUB_REDIS_PUBLISH_BATCH=10001", "HUB_REDIS_PUBLISH_BATCH:"),
+        ("--redis-publish-batch-bytes 1023", "", "--redis-publish-batch-bytes:"),
     ])
     func anInvalidSettingStopsStartUp(_ arguments: String, _ environment: String, _ named: String) throws {
         let (status, output) = try Spawn.run(
@@ -140,6 +141,7 @@ import Testing
             arguments: [
                 "--drain-retry-min", "0", "--drain-retry-max", "3600000", "--drain-grace-seconds", "9.999",
                 "--max-stream-seconds", "5", "--max-stream-jitter", "4.999", "--redis-publish-batch", "10000",
+                "--redis-publish-batch-bytes", "1024",
             ],
             environment: ["HUB_LOG_FORMAT=json", "HUB_ACCESS_LOG=1", "HUB_DRAIN_SECONDS=10"])
         #expect(hub.output.hasPrefix("{"))

@@ -5,13 +5,21 @@
 final class CachedScript {
     let text: String
     private var sha: [UInt8]?
+    private var loading = false
 
     init(_ text: String) { self.text = text }
 
-    /// Loads the script into `client`'s Redis; until the answer, commands carry the text.
+    /// Whether commands go by the SHA1 now.
+    var isLoaded: Bool { sha != nil }
+
+    /// Loads the script into `client`'s Redis; until the answer, commands carry the text. One load at a time:
+    /// several refused commands of one cache loss load it once.
     func load(on client: RedisClient) {
         sha = nil
+        guard !loading else { return }
+        loading = true
         client.send([Array("SCRIPT".utf8), Array("LOAD".utf8), Array(text.utf8)]) { [weak self] reply in
+            self?.loading = false
             if case .string(let sha)? = reply { self?.sha = sha }
         }
     }

@@ -65,7 +65,8 @@ package final class RedisBridgeCore {
         guards = PublishGuards(loop: loop)
         batcher = BatchedPublisher(
             client: publisher, guards: guards, counters: bridge.counters, loop: loop, prefix: bridge.prefix,
-            streamLength: bridge.hub.configuration.replayEvents, limit: timings.publishBatchLimit)
+            streamLength: bridge.hub.configuration.replayEvents, limit: timings.publishBatchLimit,
+            byteLimit: timings.publishBatchBytes)
         presence = GroupPresence(
             bridge: bridge, publisher: publisher, member: heartbeat, ttl: timings.presenceTTL, loop: loop)
     }
@@ -160,10 +161,13 @@ package final class RedisBridgeCore {
     /// in order). Local ids given while it is on its way take an epoch less than the spread above the position
     /// read here, and the candidate lies above that.
     private func raiseEpoch(generation: Int) {
-        // The broadcasts queued before it run before it, as they were asked for first.
-        batcher.flush()
         let highestLocal = bridge.hub.position.epoch + Hub.localEpochSpreadLimit
-        let candidate = max(WallClock.millisecondsSinceEpoch(), highestLocal + 1)
+        // Also above every epoch of the group this hub has known: within 100 ms of a hub's start the candidate is
+        // its boot epoch's + 101 whatever the clock says, so a Redis that restarted without its data took the
+        // same epoch again and issued its ids a second time (one id, two events; a back-fill from the first
+        // "proved" its gap and skipped the second).
+        let known = max(lastHeard?.epoch ?? 0, tipAtRaise?.epoch ?? 0)
+        let candidate = max(WallClock.millisecondsSinceEpoch(), highestLocal + 1, known + 1)
         publisher.send([
             Array("EVAL".utf8), Array(Self.raiseEpochScript.utf8), [UInt8(ascii: "3")], key("epoch"), key("sequence"),
             key("epochs"),
@@ -182,6 +186,9 @@ package final class RedisBridgeCore {
             self.epochRaised = true
             self.updateReadiness()
         }
+        // The broadcasts of this turn run after the raise: under the new epoch, above the ids this hub gave its
+        // own events meanwhile (before it, they would come back below the position and be dropped).
+        batcher.flush()
     }
 
     func key(_ suffix: String) -> [UInt8] { Array((bridge.prefix + suffix).utf8) }
@@ -276,7 +283,9 @@ package final class RedisBridgeCore {
         }
         lastHeard = max(lastHeard ?? id, id)
         guard let targets = deliveryTargets(channel: channel, id: id, spread: spread) else { return }
-        if bridge.hub.deliverRelayed(channels: targets, id: id, event: event, data: data, key: key) {
+        if bridge.hub.deliverRelayed(
+            channels: targets, id: id, event: event, data: data, key: key, keyScope: spread.isEmpty ? [channel] : spread
+        ) {
             if !behindReported.isEmpty { behindReported.subtract(targets) }
         } else {
             // Below this hub's own ids of an outage: delivered, it would take the streams' ids backwards.

@@ -21,6 +21,9 @@ public struct RedisTimings: Sendable {
     /// The most broadcasts one call of the publish script carries: those that reach the bridge in one turn of
     /// its loop go to Redis together, up to this many per call (each call blocks Redis while it runs).
     public var publishBatchLimit = 256
+    /// The most bytes of broadcast data one call carries beyond its first broadcast: past it the call goes out
+    /// and the next one starts.
+    public var publishBatchBytes = 1 << 20
 
     /// The defaults above.
     public init() {}

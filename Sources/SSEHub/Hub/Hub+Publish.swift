@@ -24,24 +24,31 @@ extension Hub {
     {
         guard
             let receipt = try store(
-                channels: names, event: event, data: data, key: key, fromLoop: fromLoop, assignedID: nil)
+                channels: names, event: event, data: data, key: key, keyScope: nil, fromLoop: fromLoop,
+                assignedID: nil)
         else { preconditionFailure("only a relayed event can fall behind the position") }
         return receipt
     }
 
     /// Publishes with `assignedID` (a relayed event's) or the next id; nil when `assignedID` is not above the
-    /// hub's position (then nothing happened).
+    /// hub's position (then nothing happened). `keyScope`: the publish's whole channel list when `names` is the
+    /// part of it this hub listens to (a relayed event), so its key means the same on every hub.
     func store(
-        channels names: [String], event: String?, data: some Collection<UInt8>, key: String?, fromLoop: Int?,
-        assignedID: EventID?
+        channels names: [String], event: String?, data: some Collection<UInt8>, key: String?, keyScope: [String]?,
+        fromLoop: Int?, assignedID: EventID?
     ) throws(HubError) -> PublishReceipt? {
         let channels = try validatedChannels(names)
         let event = try validatedEvent(event)
         // Encode everything but the id outside the lock; the id line is prefixed under it.
         let body = EventEncoder.encode(id: nil, event: event, data: data)
         // One key of several channels is another than the same key of one of them: replacing across channels
-        // would take from a stream of both an event it has not had in any form.
-        let coalesceKey = key.map { channels.joined(separator: " ") + "\n" + $0 }
+        // would take from a stream of both an event it has not had in any form. An event coalesces when any of
+        // its channels does, whichever of them a stream hears it through.
+        let scope = keyScope ?? channels
+        let coalesceKey = key.flatMap { key in
+            scope.contains { name in configuration.coalescePrefixes.contains { name.hasPrefix($0) } }
+                ? CoalesceKey(key: key, channels: scope) : nil
+        }
         var text: String?
         var wake: [LoopHandle] = []
         var overflowed: [EventStreamSink] = []

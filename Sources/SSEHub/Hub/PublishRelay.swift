@@ -68,10 +68,13 @@ extension Hub {
     /// Returns false, delivering nothing, for an id not above `position`: an event the group published while
     /// this hub, cut off, gave its streams ids of its own above it (before `position` raised the group's).
     @discardableResult
-    package func deliverRelayed(channels: [String], id: EventID, event: String?, data: [UInt8], key: String? = nil)
-        -> Bool
-    {
-        (try? store(channels: channels, event: event, data: data, key: key, fromLoop: nil, assignedID: id)) != nil
+    /// `keyScope`: the publish's whole channel list, when `channels` is only the part this hub listens to.
+    package func deliverRelayed(
+        channels: [String], id: EventID, event: String?, data: [UInt8], key: String? = nil, keyScope: [String]? = nil
+    ) -> Bool {
+        (try? store(
+            channels: channels, event: event, data: data, key: key, keyScope: keyScope, fromLoop: nil, assignedID: id))
+            != nil
     }
 
     /// The newest id this hub has issued or delivered. A relay coming back from an outage makes the group's

@@ -15,9 +15,9 @@ package final class Frame: @unchecked Sendable {
     /// When the event was published (monotonic nanoseconds), for the publish-to-write histogram; 0 for
     /// frames that are not live events.
     let publishedAt: UInt64
-    /// A publish's coalescing key with its channels (`Hub.coalescingIdentity`): on a channel that coalesces, a
-    /// lagging subscriber keeps only the newest unsent frame of each. nil for frames without a key.
-    let coalesceKey: String?
+    /// The key of an event published with one to a channel that coalesces (`HubConfiguration.coalescePrefixes`):
+    /// a lagging subscriber keeps only the newest unsent frame of each. nil for every other frame.
+    let coalesceKey: CoalesceKey?
 
     package convenience init(bytes: some Collection<UInt8>, sequence: UInt64 = 0, id: EventID? = nil) {
         self.init(prefix: EmptyCollection(), body: bytes, sequence: sequence, id: id)
@@ -26,7 +26,7 @@ package final class Frame: @unchecked Sendable {
     /// A frame of `prefix` followed by `body`, copied once into the frame's own storage.
     init(
         prefix: some Collection<UInt8>, body: some Collection<UInt8>, sequence: UInt64, id: EventID?,
-        publishedAt: UInt64 = 0, coalesceKey: String? = nil
+        publishedAt: UInt64 = 0, coalesceKey: CoalesceKey? = nil
     ) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: prefix.count + body.count, alignment: 1)
         buffer.copyBytes(from: prefix)

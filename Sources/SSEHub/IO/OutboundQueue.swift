@@ -10,6 +10,8 @@ struct OutboundQueue {
     private var offset = 0
     /// Unsent bytes in total: what the high-water mark is compared with.
     private(set) var pendingBytes = 0
+    /// Unsent frames with a coalescing key: without any, a keyed delivery has nothing to look for.
+    private(set) var keyedCount = 0
 
     var isEmpty: Bool { pendingBytes == 0 }
 
@@ -23,19 +25,21 @@ struct OutboundQueue {
         guard frame.count > 0 else { return }
         frames.append(frame)
         pendingBytes += frame.count
+        if frame.coalesceKey != nil { keyedCount += 1 }
     }
 
     /// Drops the unsent frame with `key`, if one waits and none of it is written yet, and returns its size (0 if
     /// none): the caller queues the newer frame of that key at the end, so ids on the stream still rise. Only a
-    /// lagging subscriber has such frames; with coalescing its backlog holds at most one per key.
-    mutating func removeUnsent(coalesceKey key: String) -> Int {
+    /// subscriber with a backlog has such frames, and live deliveries keep one per key in it.
+    mutating func removeUnsent(coalesceKey key: CoalesceKey) -> Int {
         let first = offset == 0 ? head : head + 1
-        guard first < frames.count,
+        guard keyedCount > 0, first < frames.count,
             let index = frames[first...].firstIndex(where: { $0!.coalesceKey == key })
         else { return 0 }
         let size = frames[index]!.count
         frames.remove(at: index)
         pendingBytes -= size
+        keyedCount -= 1
         return size
     }
 
@@ -75,6 +79,7 @@ struct OutboundQueue {
         head = 0
         offset = 0
         pendingBytes = 0
+        keyedCount = 0
     }
 
     private mutating func consume(_ written: Int) {
@@ -84,6 +89,7 @@ struct OutboundQueue {
             let available = frames[head]!.count - offset
             if left >= available {
                 left -= available
+                if frames[head]!.coalesceKey != nil { keyedCount -= 1 }
                 frames[head] = nil
                 head += 1
                 offset = 0

@@ -138,13 +138,10 @@ final class LoopChannel {
 
     let key: UInt64
     let name: String
-    /// Whether a lagging subscriber keeps only the newest unsent event of each key (`coalescePrefixes`).
-    let coalesces: Bool
     var members: [Member] = []
 
-    init(key: UInt64, name: String, coalesces: Bool = false) {
+    init(key: UInt64, name: String) {
         self.key = key
         self.name = name
-        self.coalesces = coalesces
     }
 }

@@ -40,9 +40,7 @@ extension EventLoop {
             let channel =
                 channels[entry.key]
                 ?? {
-                    let created = LoopChannel(
-                        key: entry.key, name: entry.name,
-                        coalesces: configuration.coalescePrefixes.contains { entry.name.hasPrefix($0) })
+                    let created = LoopChannel(key: entry.key, name: entry.name)
                     channels[entry.key] = created
                     return created
                 }()
@@ -59,7 +57,8 @@ extension EventLoop {
     }
 
     /// The fan-out: hands one shared frame to every subscriber of the channel on this loop. No copies, no
-    /// closures: one compare and one append per subscriber.
+    /// closures: one compare and one append per subscriber (and for a keyed event of a coalescing channel, a
+    /// search of the queue of a subscriber that has keyed frames waiting).
     func deliver(_ frame: Frame, to key: UInt64) {
         guard let channel = channels[key] else { return }
         let highWater = configuration.highWaterBytes
@@ -91,9 +90,9 @@ extension EventLoop {
                 stream.heldLive.append(frame)
                 stream.heldLiveBytes += frame.count
             } else {
-                if channel.coalesces, let key = frame.coalesceKey, !connection.outbound.isEmpty,
-                    connection.outbound.removeUnsent(coalesceKey: key) > 0
-                {
+                // Only a keyed frame of a coalescing channel has a key (`Hub.store`); a queue without keyed frames
+                // is not searched.
+                if let key = frame.coalesceKey, connection.outbound.removeUnsent(coalesceKey: key) > 0 {
                     metrics.coalescedEvents += 1
                 }
                 connection.outbound.append(frame)

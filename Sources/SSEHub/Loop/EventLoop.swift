@@ -33,7 +33,8 @@ final class EventLoop {
     var watches: [Int32: FDWatch] = [:]
     var timers: [LoopTimer] = []
     var attachments: [AnyObject] = []
-    /// Work to run once at the end of this turn, before the next wait (`LoopContext.beforeNextWait`).
+    /// Work to run once at the end of this turn, before the next wait (`LoopContext.beforeNextWait`); work it
+    /// adds runs in the same turn.
     var beforeWait: [() -> Void] = []
     lazy var context = LoopContext(loop: self)
     var running = true
@@ -98,7 +99,7 @@ final class EventLoop {
             var wake = nextTick > now ? nextTick - now : 0
             if let timer = runDueTimers(now: now) { wake = min(wake, timer) }
             // After the timers, which may add to it too.
-            if !beforeWait.isEmpty { runBeforeWait() }
+            while !beforeWait.isEmpty { runBeforeWait() }
             let timeout = wake > 0 ? Int32(min(wake / 1_000_000 + 1, 1000)) : 0
             metrics.turns += 1
             do {

@@ -41,7 +41,8 @@ extension ChannelTable {
         var replay: [Frame] = []
         var resetChannels: [String] = []
         var resetReason: ResetReason?
-        let (epoch, position, relayed, seenEpochs) = (self.epoch, self.position, self.relayed, self.seenEpochs)
+        let (epoch, position, relayed) = (self.epoch, self.position, self.relayed)
+        let knownEpochs = resume == nil || resumedEpochs.isEmpty ? seenEpochs : seenEpochs + resumedEpochs
         // An id of the group's current epoch, or of a newer one the group raised meanwhile: raised epochs lie
         // more than the local spread above (`Hub.localEpochSpreadLimit`), while an epoch just above is another
         // hub's own from an outage (reset, and nothing to skip). Epochs are milliseconds of the clock, so none
@@ -74,7 +75,7 @@ extension ChannelTable {
                 record.lastActivity = now
                 plan.entries.append(.init(key: key, name: name, floor: record.lastSequence))
                 guard let resume else { return }
-                switch resume.check(against: record, epoch: epoch, position: position, seenEpochs: seenEpochs) {
+                switch resume.check(against: record, epoch: epoch, position: position, seenEpochs: knownEpochs) {
                 case .exact(let after): replay.append(contentsOf: record.ring.frames(after: after))
                 case .reset(let reason):
                     // A relay's stored history may reach where this ring does not; it decides.

@@ -53,13 +53,19 @@ package struct ChannelTable {
         if seenEpochs.last != id.epoch { note(epoch: id.epoch) }
     }
 
+    /// The epochs of ids streams resumed from above the position (the latest 16), kept apart from `seenEpochs`:
+    /// a client chooses them, so invented ones may push out only each other, never an epoch this hub issued.
+    private(set) var resumedEpochs: [UInt64] = []
+
     /// A stream resumed from `id`, above the position: an id of the group this hub has not heard yet. Its epoch
-    /// counts as seen from now on: this hub's own ids of an outage rise above it (`nextLocalID`), so a later
+    /// counts as known from now on: this hub's own ids of an outage rise above it (`nextLocalID`), so a later
     /// resume from that epoch, below the position by then, is exact (after it come only those own ids and what
     /// the back-fill brings), not one from another hub's outage.
     mutating func noteResumed(from id: EventID) {
         newestResumed = max(newestResumed ?? id, id)
-        if !seenEpochs.contains(id.epoch) { note(epoch: id.epoch) }
+        guard !resumedEpochs.contains(id.epoch) else { return }
+        resumedEpochs.append(id.epoch)
+        if resumedEpochs.count > 16 { resumedEpochs.removeFirst() }
     }
 
     private mutating func note(epoch: UInt64) {
