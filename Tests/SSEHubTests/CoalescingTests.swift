@@ -21,6 +21,15 @@ import Testing
         try body(hub)
     }
 
+    /// A stream of `channel` that stops reading (a 4 KiB receive buffer it never reads) and one that keeps up.
+    func stalledAndReader(on port: Int, channel: String) throws -> (stalled: SSEClient, reader: SSEClient) {
+        let stalled = try SSEClient(port: port, path: "/events/\(channel)", receiveBuffer: 4096)
+        try stalled.readHead()
+        let reader = try SSEClient(port: port, path: "/events/\(channel)")
+        try reader.readHead()
+        return (stalled, reader)
+    }
+
     func dropped(_ hub: Hub) throws -> JSONValue? {
         try JSONParser.parse(try TestHTTP.get(hub.port, "/health").body)["slowSubscribersDropped"]
     }
@@ -81,10 +90,7 @@ import Testing
 
     @Test func eachKeyKeepsItsNewestVersionInPublishOrder() throws {
         try withCoalescingHub { hub in
-            let stalled = try SSEClient(port: hub.port, path: "/events/live:counters", receiveBuffer: 4096)
-            try stalled.readHead()
-            let reader = try SSEClient(port: hub.port, path: "/events/live:counters")
-            try reader.readHead()
+            let (stalled, reader) = try stalledAndReader(on: hub.port, channel: "live:counters")
             for version in 1...Self.versions {
                 let key = version % 2 == 0 ? "even" : "odd"
                 _ = try hub.submit(
@@ -103,10 +109,7 @@ import Testing
 
     @Test func eventsWithoutAKeyStillDropAStalledSubscriberOfACoalescingChannel() throws {
         try withCoalescingHub { hub in
-            let stalled = try SSEClient(port: hub.port, path: "/events/live:feed", receiveBuffer: 4096)
-            try stalled.readHead()
-            let reader = try SSEClient(port: hub.port, path: "/events/live:feed")
-            try reader.readHead()
+            let (stalled, reader) = try stalledAndReader(on: hub.port, channel: "live:feed")
             try publishVersions(hub, channels: ["live:feed"], key: nil, reader: reader)
             #expect(try dropped(hub) == .number(1))
             #expect(stalled.socket.waitForClose(timeout: 10))
@@ -123,10 +126,7 @@ import Testing
                 $0.coalescePrefixes = ["live:"]
             }
         ) { hubs, prefix in
-            let stalled = try SSEClient(port: hubs[1].port, path: "/events/live:cart", receiveBuffer: 4096)
-            try stalled.readHead()
-            let reader = try SSEClient(port: hubs[1].port, path: "/events/live:cart")
-            try reader.readHead()
+            let (stalled, reader) = try stalledAndReader(on: hubs[1].port, channel: "live:cart")
             try RedisGroupTests().waitForSubscribers(redis, prefix, channel: "live:cart", count: 1)
             let sender = Broadcaster(attachingTo: hubs[0])
             for version in 1...Self.versions {
