@@ -12,9 +12,14 @@
 #include <signal.h>
 #include <pthread.h>
 #include <errno.h>
+#include <spawn.h>
 
 // accept4 is a GNU extension: the Glibc module is built without _GNU_SOURCE, so declare it here.
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+
+// glibc 2.34's, also declared only under _GNU_SOURCE: the test harness spawns hubs and redis-servers with
+// nothing open but stdin, stdout and stderr (a socket opened on another thread must not live on in them).
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
 
 // Also a GNU extension; threads are named so `top -H` and perf show which loop is busy.
 extern int pthread_setname_np(pthread_t thread, const char *name);

@@ -38,8 +38,15 @@ import Testing
     func waitForSubscribers(
         _ redis: RedisServer, _ prefix: String, channel: String, count: Int, timeout: Double = 10
     ) throws {
-        try eventually("\(count) hubs subscribed to \(channel) in Redis", timeout: timeout) {
-            (try? redis.command("PUBSUB NUMSUB \(prefix)channel:\(channel)"))?.contains(":\(count)\r\n") == true
+        do {
+            try eventually("\(count) hubs subscribed to \(channel) in Redis", timeout: timeout) {
+                (try? redis.command("PUBSUB NUMSUB \(prefix)channel:\(channel)"))?.contains(":\(count)\r\n") == true
+            }
+        } catch {
+            // Which connections Redis holds says whether a hub kept an old subscriber or never resubscribed.
+            let clients = (try? redis.command("CLIENT LIST")) ?? "(CLIENT LIST failed)"
+            Issue.record("Redis's clients when \(count) subscribers were awaited:\n\(clients)")
+            throw error
         }
     }
 

@@ -1,4 +1,5 @@
 import CHiredis
+import Glibc
 import SSEHub
 
 /// One hiredis async connection driven by a hub loop's epoll through hiredis's `ev` hooks. Loop-thread only.
@@ -32,6 +33,12 @@ final class RedisConnection {
             redisAsyncFree(context)
             throw RedisAddressError(message)
         }
+        // hiredis 0.14.1 opens the socket without close-on-exec. A process this program spawns would hold a copy
+        // of it: Redis would see a connection this hub dropped as open (a subscriber given up on after a freeze
+        // stayed subscribed beside its replacement). Set at once; a fork on another thread in between still
+        // inherits it, which only the spawner can prevent (closing what its child does not need).
+        let fd = context.pointee.c.fd
+        _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
         self.context = context
         let me = Unmanaged.passUnretained(self).toOpaque()
         context.pointee.data = me

@@ -1,3 +1,4 @@
+import CLinuxSys
 import Glibc
 import SSEHub
 
@@ -133,7 +134,13 @@ enum Spawn {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        let result = posix_spawn(&pid, "/bin/sh", nil, nil, argv, envp)
+        // The child gets stdin, stdout and stderr only: a socket another thread opened without close-on-exec a
+        // moment before (hiredis sets it just after) would otherwise live on in it.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+        let result = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
         guard result == 0 else { throw TestTimeout(what: "posix_spawn: \(result)") }
         return pid
     }
