@@ -96,7 +96,9 @@ import Testing
         try eventually("hub A subscribed again", timeout: 20) { redis.hasOneSubscriber(of: "restarted") }
         #expect(try TestHTTP.postForm(b.port, "channel=restarted&data=3").status == 200)
         try? client.waitForEvents(4)
-        #expect(client.events.count == 4, "\(client.events) A: \(a.output) B: \(b.output)")
+        // Hub A's bridge counters (back-filled, gap resets, behind the position) tell which path a failure took.
+        let health = (try? TestHTTP.get(a.port, "/health")).map { String(decoding: $0.body, as: UTF8.self) } ?? "-"
+        #expect(client.events.count == 4, "\(client.events) A: \(a.output) \(health) B: \(b.output)")
         #expect(client.events.map { $0.event == "reset" ? "reset" : $0.data } == ["1", "reset", "2", "3"])
     }
 

@@ -86,7 +86,14 @@ extension EventLoop {
             queued += 1
             let holding = stream.pendingFetches > 0
             if holding {
-                // Resuming from relay history: live events wait until the history has gone out.
+                // Resuming from relay history: live events wait until the history has gone out. They are unsent
+                // events all the same: a newer one of a key replaces the one held (at most one is).
+                if let key = frame.coalesceKey,
+                    let held = stream.heldLive.lastIndex(where: { $0.coalesceKey == key })
+                {
+                    stream.heldLiveBytes -= stream.heldLive.remove(at: held).count
+                    metrics.coalescedEvents += 1
+                }
                 stream.heldLive.append(frame)
                 stream.heldLiveBytes += frame.count
             } else {
