@@ -7,31 +7,6 @@ import Testing
 /// are unsent events too, so a coalescing channel keeps only the newest of each key there as well. Before,
 /// every version was held, and a stream resuming during a burst of one counter passed the high-water mark.
 @Suite struct CoalescingHeldLiveTests {
-    /// A relay that never publishes (the test delivers as the broker would) and holds each history request
-    /// until the test answers it.
-    final class HistoryHoldingRelay: PublishRelay {
-        private let waiting = Mutex<[@Sendable ([RelayedEvent]?) -> Void]>([])
-
-        func relay(
-            channels: [String], event: String?, data: [UInt8], key: String?,
-            completion: @escaping @Sendable (EventID?) -> Void
-        ) -> Bool { false }
-        func interestChanged(channel: String, interested: Bool) {}
-        func history(
-            channel: String, after id: EventID, limit: Int, completion: @escaping @Sendable ([RelayedEvent]?) -> Void
-        ) -> Bool {
-            waiting.withLock { $0.append(completion) }
-            return true
-        }
-        var isReady: Bool { true }
-        var health: [(String, JSONValue)] { [] }
-
-        var requests: Int { waiting.withLock { $0.count } }
-        func answerAll(with events: [RelayedEvent]) {
-            for completion in waiting.withLock({ $0 }) { completion(events) }
-        }
-    }
-
     @Test func aStreamWaitingForItsHistoryHoldsOnlyTheNewestVersionOfEachKey() throws {
         var configuration = HubConfiguration()
         configuration.port = 0
@@ -39,8 +14,13 @@ import Testing
         configuration.coalescePrefixes = ["live:"]
         let hub = try Hub.start(configuration)
         defer { hub.shutdown() }
-        let relay = HistoryHoldingRelay()
-        hub.install(relay)
+        // Each history request waits until the test answers it.
+        let waiting = Mutex<[TestRelay.HistoryAnswer]>([])
+        hub.install(
+            TestRelay { _, completion in
+                waiting.withLock { $0.append(completion) }
+                return true
+            })
         // The group's epoch, above this hub's boot epoch: the resume id is one this hub never heard, so the
         // stream asks the relay for what followed it and holds live events until the answer.
         let epoch = hub.position.epoch + 10_000
@@ -48,7 +28,7 @@ import Testing
         let stream = try SSEClient(
             port: hub.port, path: "/events/live:total", headers: [("Last-Event-ID", resumed.description)])
         try stream.readHead()
-        try eventually("the stream asked for its history") { relay.requests == 1 }
+        try eventually("the stream asked for its history") { waiting.withLock { $0.count } == 1 }
         // 200 versions of 16 KiB: 3.2 MiB, fifty times the mark, all while the history is awaited.
         let payload = String(repeating: "x", count: 16 * 1024)
         for version in 1...200 {
@@ -58,7 +38,7 @@ import Testing
                     channels: ["live:total"], id: id, event: nil, data: Array("\(version)-\(payload)".utf8),
                     key: "total"))
         }
-        relay.answerAll(with: [])
+        for answer in waiting.withLock({ $0 }) { answer([]) }
         try stream.waitForEvents(1)
         #expect(stream.events.map { $0.data.prefix { $0 != "-" } } == ["200"])
         let health = try JSONParser.parse(try TestHTTP.get(hub.port, "/health").body)

@@ -6,33 +6,13 @@ import Testing
 /// message arrives after it. Found under ThreadSanitizer timing (event 9 twice in
 /// `aResumeOnAHubThatNeverHeardTheChannelReplaysFromRedis`); here the order is forced.
 @Suite struct HistoryRaceTests {
-    /// A broker that is up, answers every history request with `stored`, and takes no publish.
-    final class StoredHistoryRelay: PublishRelay {
-        let stored: [RelayedEvent]
-        init(_ stored: [RelayedEvent]) { self.stored = stored }
-
-        func relay(
-            channels: [String], event: String?, data: [UInt8], key: String?,
-            completion: @escaping @Sendable (EventID?) -> Void
-        ) -> Bool { false }
-        func interestChanged(channel: String, interested: Bool) {}
-        func history(
-            channel: String, after id: EventID, limit: Int, completion: @escaping @Sendable ([RelayedEvent]?) -> Void
-        ) -> Bool {
-            completion(stored.filter { id < $0.id })
-            return true
-        }
-        var isReady: Bool { true }
-        var health: [(String, JSONValue)] { [] }
-    }
-
     @Test func anEventInTheHistoryIsNotSentAgainWhenItsLiveCopyArrivesLater() throws {
         try withHub { hub in
             let group = hub.epoch + 1000
             let stored = (1...3).map {
                 RelayedEvent(id: EventID(epoch: group, sequence: UInt64($0)), event: nil, data: Array("\($0)".utf8))
             }
-            hub.install(StoredHistoryRelay(stored))
+            hub.install(TestRelay.storing(stored))
             // A Last-Event-ID from before this hub kept the channel: its events come from the stored history.
             let client = try SSEClient(
                 port: hub.port, path: "/events/feed",

@@ -13,7 +13,7 @@ import Testing
     /// A hub whose broker is down, a stream of `c` on it, and two events relayed earlier (`r1`, `r2`) under a
     /// Redis epoch, which is returned.
     func streamWithTwoRelayedEvents(_ hub: Hub) throws -> (SSEClient, UInt64) {
-        hub.install(DownRelay())
+        hub.install(TestRelay.down)
         let keeper = try SSEClient(port: hub.port, path: "/events/c")
         try keeper.readHead()
         try eventually("the keeper subscribed") { hub.hasLocalSubscribers("c") }
@@ -75,7 +75,7 @@ extension OutageResumeTests {
     /// still this hub's, so the other resumes exactly instead of with a reset.
     @Test func aTwoChannelResumeFromAnEpochSeenOnTheOtherChannelIsExact() throws {
         try withHub { hub in
-            hub.install(DownRelay())
+            hub.install(TestRelay.down)
             let keeper = try SSEClient(port: hub.port, path: "/events?channel=a&channel=b")
             try keeper.readHead()
             try eventually("the keeper subscribed") { hub.hasLocalSubscribers("a") && hub.hasLocalSubscribers("b") }
@@ -97,19 +97,4 @@ extension OutageResumeTests {
             #expect(resumed.events.map(\.data) == ["b3"], "\(resumed.events)")
         }
     }
-}
-
-/// A relay whose broker is down, as during a Redis outage: every publish is delivered locally with the hub's
-/// own id, and no history can be fetched.
-private final class DownRelay: PublishRelay {
-    func relay(
-        channels: [String], event: String?, data: [UInt8], key: String?,
-        completion: @escaping @Sendable (EventID?) -> Void
-    ) -> Bool { false }
-    func interestChanged(channel: String, interested: Bool) {}
-    func history(
-        channel: String, after id: EventID, limit: Int, completion: @escaping @Sendable ([RelayedEvent]?) -> Void
-    ) -> Bool { false }
-    var isReady: Bool { false }
-    var health: [(String, JSONValue)] { [] }
 }
