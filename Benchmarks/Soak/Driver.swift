@@ -39,11 +39,15 @@ final class Driver {
             let localID = HTTPCall.eventID(in: answer.body).flatMap({ SoakID($0) })
         else { fatalError("soak: hub 0 did not answer its warm-up publish") }
         redis.start()
+        let epochs = EpochWatcher(redis: redis)
+        let watching = DispatchGroup()
+        DispatchQueue.global().async(group: watching) { epochs.run() }
         let (hub1, port1, epoch1) = startSoakHub(redisPort: redis.port)
         let ports = [port0, port1]
         waitUntilReady(ports)
         var truth = Truth()
         truth.replay = options.replay
+        truth.localSeeds = [localID.epoch: 0]
         print(
             "soak: redis :\(redis.port), hub :\(port0) (local id \(localID.epoch)-\(localID.sequence) before Redis), "
                 + "soak-hub :\(port1) (boot epoch \(epoch1))")
@@ -78,9 +82,12 @@ final class Driver {
         truth.publishStop = Sys.now()
         Sys.sleep(seconds: 12)
         monitor.stop()
+        epochs.stop()
+        _ = watching.wait(timeout: .now() + 10)
         _ = group.wait(timeout: .now() + 60)
 
         truth.faults = faults.faults
+        truth.redisEpochs = epochs.epochs
         truth.published = publishers.flatMap(\.published) + inProcessLog()
         let truthPath = options.work + "/truth.txt"
         Sys.writeFile(truthPath, truth.text)

@@ -1,12 +1,14 @@
 /// Which ids Redis assigned (the group's epochs) and which a hub gave alone while cut off (local epochs), and
-/// whose those are. Built once from the publishers' answers; read-only after, so any thread may use it.
+/// whose those are. Built once from the publishers' answers and Redis's own `epochs` set; read-only after, so
+/// any thread may use it.
 ///
 /// The hub's scheme (Sources/SSEHub/SSE/ChannelTable.swift, `nextLocalID`): a hub cut off from Redis gives ids
 /// of the epoch `position.epoch + 1 + spread`, its spread fixed per hub and below `localEpochSpreadLimit`;
 /// every reconnection raises the group's epoch to a wall-clock millisecond at least `localEpochSpreadLimit + 1`
-/// above the raising hub's position. So a local epoch lies at most the limit above the group epoch it followed,
-/// and a group epoch more than the limit above the one before. The hub does not say which an id is, so this
-/// reads it off the epochs' spacing.
+/// above the raising hub's position. The hub does not say which an id is. An epoch Redis's set held is the
+/// group's; an epoch at most the limit above a group epoch is local; one below every group epoch is a hub's
+/// boot epoch, local too. Only an epoch far above the group epoch before it and missing from the set (a raise
+/// the watcher missed: Redis killed within a read of it) is taken for the group's by its spacing alone.
 struct IDModel: Sendable {
     /// `Hub.localEpochSpreadLimit`.
     static let localEpochSpreadLimit: UInt64 = 100
@@ -20,20 +22,23 @@ struct IDModel: Sendable {
 
     init() {}
 
-    init(published: [Published]) {
+    init(published: [Published], redisEpochs: Set<UInt64> = [], localSeeds: [UInt64: Int] = [:]) {
         var hubsByEpoch: [UInt64: Set<Int>] = [:]
         for event in published {
             guard let id = event.id else { continue }
             hubsByEpoch[id.epoch, default: []].insert(event.hub)
         }
+        for (epoch, hub) in localSeeds { hubsByEpoch[epoch, default: []].insert(hub) }
         var base: UInt64?
-        for epoch in hubsByEpoch.keys.sorted() {
-            if let base, epoch - base <= Self.localEpochSpreadLimit {
-                let hubs = hubsByEpoch[epoch] ?? []
-                localOwners[epoch] = hubs.count == 1 ? hubs.first! : Self.bothHubs
-            } else {
+        let lowestKnown = redisEpochs.min()
+        for epoch in Set(hubsByEpoch.keys).union(redisEpochs).sorted() {
+            let spaced = base.map { epoch - $0 > Self.localEpochSpreadLimit } ?? (lowestKnown == nil)
+            if redisEpochs.contains(epoch) || (spaced && localSeeds[epoch] == nil) {
                 groupEpochs.append(epoch)
                 base = epoch
+            } else {
+                let hubs = hubsByEpoch[epoch] ?? []
+                localOwners[epoch] = hubs.count == 1 ? hubs.first! : Self.bothHubs
             }
         }
     }

@@ -68,5 +68,18 @@ enum KnownFindings {
             + "in an epoch the hub had never delivered, so it got a `reset` (5 unjustified in the run after finding "
             + "9's fix) where the resume was exact. Fixed: an epoch a stream resumed from counts as seen. Test: "
             + "`ResumeAboveThePositionTests.aLaterResumeFromThatEpochBelowTheHubsOwnIDsIsExact`.",
+        "11. **The checker took a hub's own epoch for the group's** (not a hub defect). It told the group's epochs "
+            + "from a hub's own by their spacing in the publishers' answers alone: a group epoch no answer carried "
+            + "left the cut-off hub's epoch 18 above it looking like a new group epoch, so that hub's own events "
+            + "counted as due to the other hub's subscribers (7 \"lost\"), and hub 0's boot epoch (its warm-up "
+            + "publish before Redis ran, not recorded) looked like the group's, so a resume from it on the other hub "
+            + "was judged an unjustified `reset`. Fixed in the soak: a watcher reads Redis's `epochs` set four times a "
+            + "second (`EpochWatcher`) and the warm-up's epoch is recorded as hub 0's.",
+        "12. **A resume from a cut-off hub's own id at a gap was exact.** A hub cut off for a moment gave one event an "
+            + "id of its own, then heard a group event published meanwhile, below that id: it dropped it and gave "
+            + "its live streams a `reset` at its position, but a browser away just then came back with exactly that "
+            + "id and was resumed from the ring as if it had missed nothing (5 losses in the run after finding 11's "
+            + "fix). Fixed: a gap reported while the hub gives ids of its own takes the next one for its `reset`, so "
+            + "a resume from before it is reset and one from the `reset` is exact. Test: `GapCoverageTests`.",
     ]
 }

@@ -59,7 +59,15 @@ struct Published: Sendable {
 /// size. Written by the driver as a text file, read by every subscriber worker.
 struct Truth: Sendable {
     var published: [Published] = [] {
-        didSet { ids = IDModel(published: published) }
+        didSet { ids = IDModel(published: published, redisEpochs: redisEpochs, localSeeds: localSeeds) }
+    }
+    /// The epochs Redis's `epochs` set held at some point of the run (`EpochWatcher`): the group's for certain.
+    var redisEpochs: Set<UInt64> = [] {
+        didSet { ids = IDModel(published: published, redisEpochs: redisEpochs, localSeeds: localSeeds) }
+    }
+    /// Local epochs known from outside the checked publishes (hub 0's warm-up before Redis ran), by hub.
+    var localSeeds: [UInt64: Int] = [:] {
+        didSet { ids = IDModel(published: published, redisEpochs: redisEpochs, localSeeds: localSeeds) }
     }
     var faults: [FaultRecord] = []
     private(set) var ids = IDModel()
@@ -70,6 +78,10 @@ struct Truth: Sendable {
 
     var text: String {
         var lines = ["replay \(replay)", "window \(publishStart) \(publishStop)"]
+        if !redisEpochs.isEmpty {
+            lines.append("epochs " + redisEpochs.sorted().map(String.init).joined(separator: " "))
+        }
+        for (epoch, hub) in localSeeds.sorted(by: { $0.key < $1.key }) { lines.append("local \(epoch) \(hub)") }
         for fault in faults { lines.append("fault \(fault.kind.rawValue) \(fault.start) \(fault.end) \(fault.amount)") }
         for event in published { lines.append("event " + event.line) }
         return lines.joined(separator: "\n") + "\n"
@@ -85,6 +97,8 @@ struct Truth: Sendable {
             switch fields.first {
             case "replay": replay = Int(numbers.first ?? 0)
             case "window": (publishStart, publishStop) = (numbers[0], numbers[1])
+            case "epochs": redisEpochs = Set(numbers)
+            case "local": if numbers.count == 2 { localSeeds[numbers[0]] = Int(numbers[1]) }
             case "fault":
                 guard fields.count == 5, let kind = FaultRecord.Kind(rawValue: String(fields[1])) else { continue }
                 faults.append(
@@ -97,7 +111,7 @@ struct Truth: Sendable {
         }
         // Property observers do not run in an initializer of the type itself.
         published = events
-        ids = IDModel(published: events)
+        ids = IDModel(published: events, redisEpochs: redisEpochs, localSeeds: localSeeds)
     }
 
     /// Whether `time` falls in an outage window (Redis killed or frozen, until both hubs were ready again).

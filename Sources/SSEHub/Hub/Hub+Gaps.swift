@@ -2,8 +2,9 @@ extension Hub {
     /// Tells every live subscriber of `channels` that events of theirs were lost and cannot be supplied: a
     /// relay cut off from its broker missed them and the broker's history no longer proves them, or they
     /// would take the streams' ids backwards. Each stream gets one `reset` naming the channels (its id is the
-    /// position, so a reconnect resumes from here), and each channel's coverage restarts here, so a resume from
-    /// before it is fetched from the relay or reset, never replayed from a ring with a hole in it.
+    /// position, so a reconnect resumes from here; while the hub gives ids of its own, an id of its own taken for
+    /// the gap, `ChannelTable.markGap`), and each channel's coverage restarts here, so a resume from before it
+    /// is fetched from the relay or reset, never replayed from a ring with a hole in it.
     ///
     /// - Parameters:
     ///   - channels: the channels that lost events; unknown names are skipped.
@@ -15,7 +16,7 @@ extension Hub {
         var wake: [LoopHandle] = []
         var overflowed: [EventStreamSink] = []
         let reached = table.withLock { table -> Int in
-            let position = table.position
+            let position = table.markGap()
             // No id for the fan-out's checks: a stream skipping events it already had must not skip this.
             let frame = Frame(
                 bytes: EventEncoder.encode(id: position.description, event: "reset", data: data),

@@ -90,6 +90,17 @@ package struct ChannelTable {
         return EventID(epoch: epoch, sequence: 1)
     }
 
+    /// Where a gap `reportGap` announces sits among the ids. While this hub gives ids of its own, its position is
+    /// one of them, held by the browsers that had its newest event before the gap; the events dropped lie below
+    /// it. The gap takes the next sequence of the local epoch (no event ever gets it), so a resume from the
+    /// position is before the gap and reset, and one from the `reset` itself is exact. A group id cannot be
+    /// taken (Redis gives the next ones): the gap stays at the position.
+    mutating func markGap() -> EventID {
+        guard let localEpoch, position.epoch == localEpoch, position.sequence < .max else { return position }
+        position = EventID(epoch: localEpoch, sequence: position.sequence + 1)
+        return position
+    }
+
     /// The record for `name`, created if new. At the channel limit, the channels idle longest with no
     /// subscribers are evicted (a tenth of them, so eviction is rare); with none idle the limit holds.
     mutating func record(named name: String, now: UInt64) throws(HubError) -> UInt64 {
